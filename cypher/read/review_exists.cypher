@@ -1,0 +1,2 @@
+MATCH (r:Review {id: $review})
+RETURN count(r) > 0 AS exists

@@ -1,0 +1,2 @@
+OPTIONAL MATCH (m:CmographMeta {id: 'schema'})
+RETURN m.version AS version

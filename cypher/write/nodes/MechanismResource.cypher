@@ -1,0 +1,3 @@
+UNWIND $rows AS row
+CREATE (n:Entity:MechanismResource {id: row.id})
+SET n += row.props

@@ -1,0 +1,3 @@
+UNWIND $rows AS row
+CREATE (n:Entity:ProgrammeTheory {id: row.id})
+SET n += row.props

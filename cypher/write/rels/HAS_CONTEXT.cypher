@@ -1,0 +1,5 @@
+UNWIND $rows AS row
+MATCH (a:Entity {id: row.from})
+MATCH (b:Entity {id: row.to})
+CREATE (a)-[r:HAS_CONTEXT]->(b)
+SET r += row.props

@@ -1,0 +1,5 @@
+UNWIND $rows AS row
+MATCH (a:Entity {id: row.from})
+MATCH (b:Entity {id: row.to})
+CREATE (a)-[r:MERGED_INTO]->(b)
+SET r += row.props

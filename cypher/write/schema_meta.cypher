@@ -1,0 +1,3 @@
+MERGE (m:CmographMeta {id: 'schema'})
+SET m.version = $version
+RETURN m.version AS version

@@ -1,0 +1,82 @@
+"""The store interface every query goes through, and the factory that picks an adapter from a location."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Protocol, TypeVar
+
+from cmograph.graph.settings import StoreSettings
+
+T = TypeVar("T")
+Row = dict[str, Any]
+NEO4J_SCHEMES = ("neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://", "bolt+ssc://")
+BATCH_SIZE = 5000
+
+
+class Writer(Protocol):
+    """Runs named queries inside one atomic write."""
+
+    def run(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]: ...
+
+
+class Store(Protocol):
+    kind: str
+    location: str
+
+    def init_schema(self) -> bool:
+        """Create indexes and constraints; return True if anything was created."""
+        ...
+
+    def read(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Run the named read-only query file and return plain rows."""
+        ...
+
+    def search(self, index: str, text: str, limit: int) -> list[Row]:
+        """Full-text search over `excerpts` or `cmocs`: rows of id and score, best first."""
+        ...
+
+    def write(self, work: Callable[[Writer], T]) -> T:
+        """Run `work` so that all its writes land together or not at all."""
+        ...
+
+    def ping(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def run_batches(writer: Writer, query: str, rows: Iterable[Row], size: int = BATCH_SIZE,
+                progress: Callable[[int], None] | None = None) -> int:
+    """UNWIND `rows` through `query` in batches; returns how many rows were sent."""
+    batch: list[Row] = []
+    sent = 0
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            writer.run(query, {"rows": batch})
+            sent += len(batch)
+            if progress:
+                progress(len(batch))
+            batch = []
+    if batch:
+        writer.run(query, {"rows": batch})
+        sent += len(batch)
+        if progress:
+            progress(len(batch))
+    return sent
+
+
+def is_neo4j(location: str) -> bool:
+    return location.startswith(NEO4J_SCHEMES)
+
+
+def open_store(location: str | None = None, settings: StoreSettings | None = None) -> Store:
+    """Open the store at `location` (a file path or a Neo4j URI); defaults come from settings."""
+    settings = settings or StoreSettings()
+    location = location or settings.store
+    if is_neo4j(location):
+        from cmograph.graph.neo4j_store import Neo4jStore
+
+        return Neo4jStore(location, settings)
+    from cmograph.graph.falkordb_store import FalkorStore
+
+    return FalkorStore(location)

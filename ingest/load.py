@@ -1,0 +1,114 @@
+"""Writes a review's records to a store: diffed against what is there, in batches, all or nothing."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from cmograph.graph.models import Bundle
+from cmograph.graph.schema import node_query, rel_query
+from cmograph.graph.store import Store, Writer, run_batches
+from cmograph.ingest.records import Records, build_records
+
+DELETE_BATCH = 20_000
+
+
+@dataclass
+class IngestReport:
+    """What an ingest changed, per node label and relationship type."""
+
+    review: str
+    created: Counter[str] = field(default_factory=Counter)
+    updated: Counter[str] = field(default_factory=Counter)
+    removed: Counter[str] = field(default_factory=Counter)
+    nodes: int = 0
+    relationships: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.removed)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "review": self.review,
+            "changed": self.changed,
+            "created": dict(sorted(self.created.items())),
+            "updated": dict(sorted(self.updated.items())),
+            "removed": dict(sorted(self.removed.items())),
+            "nodes": self.nodes,
+            "relationships": self.relationships,
+        }
+
+
+def diff(store: Store, records: Records) -> IngestReport:
+    """Compare the review in the store with `records` by id and content hash."""
+    report = IngestReport(review=records.review, nodes=records.node_count(), relationships=records.rel_count())
+    snapshot = store.read("read/review_snapshot_nodes", {"review": records.review})
+    old_nodes = {r["id"]: (r["label"], r["h"]) for r in snapshot}
+    for node_id, label, h in records.node_keys():
+        before = old_nodes.pop(node_id, None)
+        if before is None:
+            report.created[label] += 1
+        elif before != (label, h):
+            report.updated[label] += 1
+    for label, _ in old_nodes.values():
+        report.removed[label] += 1
+
+    old_rels: dict[tuple[str, str, str], str] = {}
+    for r in store.read("read/review_snapshot_rels", {"review": records.review}):
+        old_rels[(r["source"], r["type"], r["target"])] = r["h"]
+    for key, h in records.rel_keys():
+        before_h = old_rels.pop(key, None)
+        if before_h is None:
+            report.created[key[1]] += 1
+        elif before_h != h:
+            report.updated[key[1]] += 1
+    for key in old_rels:
+        report.removed[key[1]] += 1
+    return report
+
+
+def delete_review(writer: Writer, review: str) -> None:
+    while writer.run("write/delete_review_batch", {"review": review, "limit": DELETE_BATCH})[0]["deleted"]:
+        pass
+
+
+def write_records(writer: Writer, records: Records, progress: Callable[[int], None] | None = None) -> None:
+    """Replace the review with `records`: delete what was there, then create nodes and relationships."""
+    delete_review(writer, records.review)
+    for label, rows in records.nodes.items():
+        run_batches(writer, node_query(label), rows, progress=progress)
+    for rel, rows in records.rels.items():
+        run_batches(writer, rel_query(rel), rows, progress=progress)
+
+
+def ingest_bundle(store: Store, bundle: Bundle, progress: Callable[[int, int], None] | None = None) -> IngestReport:
+    """Make the store hold exactly `bundle` for its review; a second identical ingest writes nothing.
+
+    `progress(done, total)` is called as rows are written.
+    """
+    records = build_records(bundle)
+    report = diff(store, records)
+    if not report.changed:
+        return report
+    total = records.node_count() + records.rel_count()
+    done = 0
+
+    def step(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress:
+            progress(done, total)
+
+    store.init_schema()
+    store.write(lambda w: write_records(w, records, step))
+    return report
+
+
+def remove_review(store: Store, review: str) -> bool:
+    """Delete a review and everything that belongs to it; False if it was not there."""
+    if not store.read("read/review_exists", {"review": review})[0]["exists"]:
+        return False
+    store.write(lambda w: delete_review(w, review))
+    return True

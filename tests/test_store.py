@@ -1,0 +1,155 @@
+"""Both stores: schema set-up, plain rows, full-text search and all-or-nothing writes.
+
+Each test runs on the embedded store, and on Neo4j where NEO4J_URI is set or
+testcontainers finds a Docker engine (skipped with the reason otherwise).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from cmograph.graph.falkordb_store import FalkorStore
+from cmograph.graph.stats import store_info
+from cmograph.graph.store import Store
+from cmograph.ingest.load import ingest_bundle, remove_review
+from tests.factories import small_bundle
+
+REVIEWS = ("tiny", "other")
+
+
+def _neo4j_store() -> Iterator[Store]:
+    from cmograph.graph.neo4j_store import Neo4jStore
+    from cmograph.graph.settings import StoreSettings
+
+    uri = os.environ.get("NEO4J_URI")
+    container = None
+    if not uri:
+        try:
+            from testcontainers.neo4j import Neo4jContainer
+
+            container = Neo4jContainer("neo4j:5").start()
+        except Exception as exc:  # noqa: BLE001 - any failure means no Docker engine here
+            pytest.skip(f"Neo4j tests need NEO4J_URI or a Docker engine for testcontainers ({type(exc).__name__})")
+        uri = container.get_connection_url()
+        os.environ.setdefault("CMOGRAPH_NEO4J_PASSWORD", container.password)
+    settings = StoreSettings(
+        store=uri,
+        neo4j_user=os.environ.get("NEO4J_USERNAME", os.environ.get("CMOGRAPH_NEO4J_USER", "neo4j")),
+        neo4j_password=os.environ.get("NEO4J_PASSWORD", os.environ.get("CMOGRAPH_NEO4J_PASSWORD", "")),
+    )
+    store = Neo4jStore(uri, settings)
+    try:
+        for review in REVIEWS:
+            remove_review(store, review)
+        yield store
+        for review in REVIEWS:
+            remove_review(store, review)
+    finally:
+        store.close()
+        if container is not None:
+            container.stop()
+
+
+@pytest.fixture(params=["falkordb", "neo4j"])
+def store(request: pytest.FixtureRequest, store_path: Path) -> Iterator[Store]:
+    if request.param == "neo4j":
+        yield from _neo4j_store()
+        return
+    s = FalkorStore(store_path)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def small_store(store: Store) -> Store:
+    ingest_bundle(store, small_bundle())
+    return store
+
+
+def test_init_is_idempotent(store: Store) -> None:
+    if store.kind == "falkordb":
+        assert store.read("read/schema_version") == [{"version": None}]
+    assert store.init_schema() is True
+    before = store_info(store)
+    assert store.init_schema() is False
+    assert store_info(store) == before
+    assert before["schema_version"] == 1
+
+
+def test_empty_store_info(store: Store) -> None:
+    info = store_info(store)
+    assert info["store"]["kind"] in {"falkordb", "neo4j"}
+    if store.kind == "neo4j":
+        pytest.skip("a shared Neo4j database need not be empty")
+    assert set(info["nodes"].values()) == {0}
+    assert set(info["relationships"].values()) == {0}
+    assert info["reviews"] == []
+
+
+def test_rows_are_plain_values(small_store: Store) -> None:
+    rows = small_store.read("read/review_summaries")
+    assert rows == [{
+        "id": "tiny", "title": "A tiny review", "theories": 2, "refined_cmocs": 2, "initial_cmocs": 1,
+        "sources": 3, "excerpts": 4, "sources_by_kind": [
+            {"kind": "empirical_study", "count": 2}, {"kind": "policy_document", "count": 0},
+            {"kind": "key_informant_interview", "count": 0}, {"kind": "review", "count": 1},
+            {"kind": "other", "count": 0}],
+    }]
+    assert type(rows[0]) is dict and type(rows[0]["sources_by_kind"][0]) is dict
+
+
+def test_fulltext_search_ignores_query_syntax(small_store: Store) -> None:
+    hits = small_store.search("excerpts", "face-to-face meetings", 5)
+    assert hits[0]["id"] == "tiny:x1"
+    # RediSearch operators in user text are plain words, never syntax.
+    assert small_store.search("excerpts", "@text:(*) | -trust ~ \"", 5)[0]["id"] == "tiny:x1"
+    assert small_store.search("excerpts", "   ", 5) == []
+    assert small_store.search("cmocs", "dashboards", 5)[0]["id"] == "tiny:c2"
+
+
+def test_failed_write_leaves_store_unchanged(small_store: Store) -> None:
+    before = store_info(small_store)
+
+    def half_then_fail(writer):  # type: ignore[no-untyped-def]
+        writer.run("write/delete_review_batch", {"review": "tiny", "limit": 100000})
+        raise RuntimeError("crash in the middle of a write")
+
+    with pytest.raises(RuntimeError):
+        small_store.write(half_then_fail)
+    assert store_info(small_store) == before
+
+
+def test_ingest_twice_changes_nothing(store: Store) -> None:
+    first = ingest_bundle(store, small_bundle())
+    assert first.changed and first.created["Excerpt"] == 4 and first.created["SUPPORTS"] == 3
+    snapshot = store_info(store)
+    second = ingest_bundle(store, small_bundle())
+    assert not second.changed
+    assert store_info(store) == snapshot
+
+
+def test_edited_bundle_reports_changes(store: Store) -> None:
+    ingest_bundle(store, small_bundle())
+    edited = small_bundle()
+    edited.excerpts[0].text = "Trust grew from frequent face-to-face meetings."
+    edited.links = [link for link in edited.links if link.excerpt != "x2"]
+    edited.excerpts = [e for e in edited.excerpts if e.id != "x2"]
+    report = ingest_bundle(store, edited)
+    assert report.updated["Excerpt"] == 1
+    assert report.removed["Excerpt"] == 1
+    assert report.removed["REFINES"] == 1
+    assert store_info(store)["nodes"]["Excerpt"] == 3
+
+
+def test_two_reviews_do_not_collide(store: Store) -> None:
+    ingest_bundle(store, small_bundle("tiny"))
+    ingest_bundle(store, small_bundle("other"))
+    info = store_info(store)
+    assert [r["id"] for r in info["reviews"]] == ["other", "tiny"]
+    assert info["nodes"]["Excerpt"] == 8
+    # Re-ingesting one leaves the other alone.
+    assert not ingest_bundle(store, small_bundle("other")).changed
