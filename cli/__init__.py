@@ -1,0 +1,1 @@
+"""The `cmograph` command line."""
