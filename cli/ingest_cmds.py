@@ -13,7 +13,7 @@ from cmograph import examples
 from cmograph.cli.output import console, print_json, table
 from cmograph.cli.state import CliState
 from cmograph.graph.errors import CmographError
-from cmograph.graph.models import Bundle
+from cmograph.graph.models import Bundle, ReviewFile
 from cmograph.ingest.bundle_reader import read_bundle
 from cmograph.ingest.load import IngestReport, ingest_bundle
 from cmograph.ingest.template import write_template
@@ -73,9 +73,21 @@ def template(folder: Annotated[Path, typer.Argument(help="Folder to write the em
         console.print(f"wrote {path}")
 
 
-def schema() -> None:
-    """Print the JSON Schema of a whole bundle (review.yaml is its `review`, `theories`, ... parts)."""
-    print(json.dumps(Bundle.model_json_schema(), indent=2))
+SCHEMAS = {"bundle": Bundle, "review": ReviewFile}
+
+
+def bundle_schema(part: str) -> str:
+    """The JSON Schema text of a whole bundle.json or of review.yaml, as committed under docs/."""
+    return json.dumps(SCHEMAS[part].model_json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def schema(
+    part: Annotated[str, typer.Argument(help="'bundle' (a whole bundle.json) or 'review' (review.yaml).")] = "bundle",
+) -> None:
+    """Print the JSON Schema of the bundle format, generated from the domain models."""
+    if part not in SCHEMAS:
+        raise CmographError(f"No schema {part!r}; choose one of: {', '.join(SCHEMAS)}.")
+    print(bundle_schema(part), end="")
 
 
 def register(app: typer.Typer) -> None:

@@ -137,6 +137,9 @@ def _failed_block(file: str, where: str | None, block: ParsingFailedBlock) -> Pr
     )
 
 
+_LATEX_MARKERS = ("\\", "$", "~", "--", "``", "''")
+
+
 def _bib_citation(
     entry: Entry, decoder: LatexDecodingMiddleware, origin: Origin, problems: list[Problem]
 ) -> Citation | None:
@@ -146,10 +149,13 @@ def _bib_citation(
     raw = {f.key.lower(): f.value for f in entry.fields if isinstance(f.value, str)}
     if not all(within_limit(value, origin, (name,), problems) for name, value in raw.items()):
         return None
-    try:
-        decoded = decoder.transform_block(entry, bibtexparser.Library())
-    except Exception:  # LaTeX the decoder cannot handle: keep the text as written
-        decoded = None
+    decoded = None
+    # LaTeX decoding costs milliseconds an entry; most exported entries have nothing to decode.
+    if any(marker in value for value in raw.values() for marker in _LATEX_MARKERS):
+        try:
+            decoded = decoder.transform_block(entry, bibtexparser.Library())
+        except Exception:  # LaTeX the decoder cannot handle: keep the text as written
+            decoded = None
     if isinstance(decoded, Entry):
         raw = {f.key.lower(): f.value for f in decoded.fields if isinstance(f.value, str)}
     if "year" not in raw and (date := raw.get("date")):  # biblatex gives `date` instead
