@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import signal
 import socket
+import threading
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -16,7 +18,7 @@ import psutil
 import redis.exceptions
 
 from cmograph import cypher
-from cmograph.graph.errors import CmographError, StoreBusy, StoreConfigError, StoreUnavailable
+from cmograph.graph.errors import StoreBusy, StoreConfigError, StoreUnavailable
 from cmograph.graph.schema import SCHEMA_VERSION
 from cmograph.graph.store import Row
 
@@ -99,6 +101,8 @@ class FalkorStore:
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path).expanduser().resolve()
         self.location = str(self.path)
+        self._lost = False
+        self._restart_lock = threading.Lock()
         self._db = self._open()
 
     def _open(self) -> Any:
@@ -159,20 +163,34 @@ class FalkorStore:
         return self._db.select_graph(name)
 
     def _call(self, fn: Callable[[], T]) -> T:
+        if self._lost:
+            self._restart()
         try:
             return fn()
-        except redis.exceptions.ConnectionError as exc:
-            raise StoreUnavailable(
-                f"The embedded store at {self.path} stopped answering; run the command again."
-            ) from exc
-        except redis.exceptions.BusyLoadingError as exc:
+        except redis.exceptions.BusyLoadingError as exc:  # a ConnectionError subclass: test it first
             raise StoreUnavailable(f"The embedded store at {self.path} is still loading; try again shortly.") from exc
+        except redis.exceptions.ConnectionError as exc:
+            self._lost = True
+            raise StoreUnavailable(
+                f"The embedded store at {self.path} stopped answering; it restarts on the next request."
+            ) from exc
+
+    def _restart(self) -> None:
+        """Start a new private server on the same files after the old one died (the journal has every write)."""
+        with self._restart_lock:
+            if not self._lost:
+                return
+            try:
+                self._db = self._open()
+            except StoreConfigError as exc:
+                raise StoreUnavailable(f"The embedded store at {self.path} could not be restarted: {exc}") from exc
+            self._lost = False
 
     def _exists(self, name: str) -> bool:
         return name in self._call(lambda: self._db.list_graphs())
 
     def ping(self) -> None:
-        self._call(self._db.connection.ping)
+        self._call(lambda: self._db.connection.ping())
 
     def read(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         return _rows(self._call(lambda: self._graph().ro_query(_with_params(cypher.query(query), params))))
@@ -204,26 +222,32 @@ class FalkorStore:
         return self._call(lambda: self._create_schema(self._graph()))
 
     def write(self, work: Callable[[Any], T]) -> T:
-        with self._write_lock():
-            db = self._db
-            if self._exists(STAGING):
-                self._graph(STAGING).delete()
-            if self._exists(GRAPH):
-                self._call(lambda: db.execute_command("GRAPH.COPY", GRAPH, STAGING))
-            staging = self._graph(STAGING)
-            self._call(lambda: self._create_schema(staging))
-            try:
-                result = work(_Writer(staging))
-            except BaseException:
-                if self._exists(STAGING):
-                    staging.delete()
-                raise
-            # RENAME is one atomic command: readers and the journal see old or new.
-            self._call(lambda: db.execute_command("RENAME", STAGING, GRAPH))
-            return result
+        lock = _Lock(lambda: self._db.connection, self.path)
+        self._call(lock.acquire)
+        try:
+            return self._call(lambda: self._write_staged(work))
+        finally:
+            with contextlib.suppress(redis.exceptions.RedisError, OSError):
+                lock.release()
 
-    def _write_lock(self) -> _Lock:
-        return _Lock(self._db.connection, self.path)
+    def _write_staged(self, work: Callable[[Any], T]) -> T:
+        db = self._db
+        graphs = db.list_graphs()
+        if STAGING in graphs:  # left by a process that was killed mid-write
+            db.select_graph(STAGING).delete()
+        if GRAPH in graphs:
+            db.execute_command("GRAPH.COPY", GRAPH, STAGING)
+        staging = db.select_graph(STAGING)
+        self._create_schema(staging)
+        try:
+            result = work(_Writer(staging))
+        except BaseException:
+            with contextlib.suppress(redis.exceptions.RedisError, OSError):
+                staging.delete()
+            raise
+        # RENAME is one atomic command: readers and the journal see old or new.
+        db.execute_command("RENAME", STAGING, GRAPH)
+        return result
 
     def close(self) -> None:
         """Stop the private server if no other process is using it.
@@ -248,25 +272,25 @@ class FalkorStore:
 class _Lock:
     """One writer at a time, across processes; a lock left by a killed process is taken over."""
 
-    def __init__(self, db: Any, path: Path) -> None:
-        self._db = db
+    def __init__(self, connection: Callable[[], Any], path: Path) -> None:
+        self._connection = connection
         self._path = path
         self._me = str(os.getpid())
 
-    def __enter__(self) -> None:
-        if self._db.set(LOCK_KEY, self._me, nx=True):
+    def acquire(self) -> None:
+        db = self._connection()
+        if db.set(LOCK_KEY, self._me, nx=True):
             return
-        holder = self._db.get(LOCK_KEY)
+        holder = db.get(LOCK_KEY)
+        holder = holder.decode() if isinstance(holder, bytes) else holder
         holder_pid = int(holder) if holder and holder.isdigit() else 0
         if holder_pid and holder_pid != os.getpid() and psutil.pid_exists(holder_pid):
             raise StoreBusy(
                 f"Another cmograph process (pid {holder_pid}) is writing to {self._path}; wait for it to finish."
             )
-        self._db.set(LOCK_KEY, self._me)
+        db.set(LOCK_KEY, self._me)
 
-    def __exit__(self, *exc: object) -> None:
-        if self._db.get(LOCK_KEY) in (self._me, self._me.encode()):
-            self._db.delete(LOCK_KEY)
-
-
-__all__ = ["FalkorStore", "CmographError", "fulltext_query"]
+    def release(self) -> None:
+        db = self._connection()
+        if db.get(LOCK_KEY) in (self._me, self._me.encode()):
+            db.delete(LOCK_KEY)

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import psutil
+import pytest
 
 from cmograph.graph.falkordb_store import FalkorStore
 from cmograph.graph.stats import store_info
@@ -62,5 +63,25 @@ def test_acknowledged_write_survives_kill_9(store_path: Path) -> None:
         assert info["nodes"]["Excerpt"] == 4
         assert info["relationships"]["SUPPORTS"] == 3
         assert [r["id"] for r in info["reviews"]] == ["tiny"]
+    finally:
+        store.close()
+
+
+def test_store_restarts_its_server_after_it_dies(store_path: Path) -> None:
+    from cmograph.graph.errors import StoreUnavailable
+    from cmograph.ingest.load import ingest_bundle
+    from tests.factories import small_bundle
+
+    store = FalkorStore(store_path)
+    try:
+        ingest_bundle(store, small_bundle())
+        pid = server_pid(store_path)
+        os.kill(pid, signal.SIGKILL)
+        wait_until_gone(pid)
+        with pytest.raises(StoreUnavailable, match="restarts on the next request"):
+            store_info(store)
+        # The next request starts a new server on the same files: nothing acknowledged is lost.
+        assert store_info(store)["nodes"]["Excerpt"] == 4
+        assert server_pid(store_path) != pid
     finally:
         store.close()
