@@ -84,8 +84,14 @@ class _Writer:
     def __init__(self, graph: Any) -> None:
         self._graph = graph
 
+    def encode(self, query: str, params: Mapping[str, Any] | None = None) -> str:
+        return _with_params(cypher.query(query), params)
+
+    def send(self, encoded: str) -> list[Row]:
+        return _rows(self._graph.query(encoded))
+
     def run(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
-        return _rows(self._graph.query(_with_params(cypher.query(query), params)))
+        return self.send(self.encode(query, params))
 
 
 class FalkorStore:

@@ -30,8 +30,16 @@ class _Writer:
     def __init__(self, tx: neo4j.ManagedTransaction) -> None:
         self._tx = tx
 
+    def encode(self, query: str, params: Mapping[str, Any] | None = None) -> tuple[str, dict[str, Any]]:
+        return cypher.query(query), dict(params or {})
+
+    def send(self, encoded: tuple[str, dict[str, Any]]) -> list[Row]:
+        # Called from one thread at a time (run_batches waits for each batch), as the driver requires.
+        text, params = encoded
+        return self._tx.run(text, params).data()
+
     def run(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
-        return self._tx.run(cypher.query(query), dict(params or {})).data()
+        return self.send(self.encode(query, params))
 
 
 class Neo4jStore:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Protocol, TypeVar
 
 from cmograph.graph.settings import StoreSettings
@@ -14,7 +15,15 @@ BATCH_SIZE = 5000
 
 
 class Writer(Protocol):
-    """Runs named queries inside one atomic write."""
+    """Runs named queries inside one atomic write.
+
+    `encode` turns a query and its parameters into what goes on the wire and
+    `send` ships it, so batches can be encoded while the previous one runs.
+    """
+
+    def encode(self, query: str, params: Mapping[str, Any] | None = None) -> Any: ...
+
+    def send(self, encoded: Any) -> list[Row]: ...
 
     def run(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]: ...
 
@@ -44,25 +53,42 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
-def run_batches(writer: Writer, query: str, rows: Iterable[Row], size: int = BATCH_SIZE,
-                progress: Callable[[int], None] | None = None) -> int:
-    """UNWIND `rows` through `query` in batches; returns how many rows were sent."""
+def _batches(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
     batch: list[Row] = []
-    sent = 0
     for row in rows:
         batch.append(row)
         if len(batch) >= size:
-            writer.run(query, {"rows": batch})
-            sent += len(batch)
-            if progress:
-                progress(len(batch))
+            yield batch
             batch = []
     if batch:
-        writer.run(query, {"rows": batch})
-        sent += len(batch)
-        if progress:
-            progress(len(batch))
+        yield batch
+
+
+def run_batches(writer: Writer, query: str, rows: Iterable[Row], size: int = BATCH_SIZE,
+                progress: Callable[[int], None] | None = None) -> int:
+    """UNWIND `rows` through `query` in batches; returns how many rows were sent.
+
+    The next batch is encoded while the store works on the previous one: the
+    store runs in another process, so the two overlap on separate cores.
+    """
+    sent = 0
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cmograph-write") as pool:
+        pending: tuple[Future[list[Row]], int] | None = None
+        for batch in _batches(rows, size):
+            encoded = writer.encode(query, {"rows": batch})
+            if pending:
+                sent += _finish(*pending, progress)
+            pending = (pool.submit(writer.send, encoded), len(batch))
+        if pending:
+            sent += _finish(*pending, progress)
     return sent
+
+
+def _finish(future: Future[list[Row]], count: int, progress: Callable[[int], None] | None) -> int:
+    future.result()
+    if progress:
+        progress(count)
+    return count
 
 
 def is_neo4j(location: str) -> bool:
