@@ -14,9 +14,7 @@ from cmograph.cli.output import console, print_json, table
 from cmograph.cli.state import CliState
 from cmograph.graph.errors import CmographError
 from cmograph.graph.models import Bundle, ReviewFile
-from cmograph.ingest.bundle_reader import read_bundle
-from cmograph.ingest.load import IngestReport, ingest_bundle
-from cmograph.ingest.template import write_template
+from cmograph.ingest.report import IngestReport
 
 PROGRESS_FROM = 20_000  # rows; smaller ingests finish before a bar is worth drawing
 
@@ -50,6 +48,10 @@ def ingest(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Validate a review bundle, then write it to the store whole or not at all."""
+    # The readers pull in openpyxl, bibtexparser and yaml: only commands that read bundles pay for them.
+    from cmograph.ingest.bundle_reader import read_bundle
+    from cmograph.ingest.load import ingest_bundle
+
     state: CliState = ctx.obj
     bundle = read_bundle(resolve_bundle_path(target))
     store = state.store()
@@ -69,6 +71,8 @@ def ingest(
 
 def template(folder: Annotated[Path, typer.Argument(help="Folder to write the empty bundle into.")]) -> None:
     """Write an empty bundle: review.yaml, references.bib and an XLSX extraction sheet."""
+    from cmograph.ingest.template import write_template
+
     for path in write_template(folder):
         console.print(f"wrote {path}")
 

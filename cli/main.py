@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from typing import Annotated
 
-import click
 import typer
 
 from cmograph.cli import demo_cmds, ingest_cmds, map_cmds, query_cmds, serve_cmds, store_cmds
@@ -42,21 +41,15 @@ for module in (store_cmds, ingest_cmds, query_cmds, serve_cmds, map_cmds, demo_c
 
 
 def run() -> None:
-    """Entry point: a CmographError becomes one message and exit code 1, never a traceback."""
+    """Entry point: a CmographError becomes one message and exit code 1, never a traceback.
+
+    Click's standalone mode already turns usage errors and Ctrl-C into messages
+    and exit codes; only our own errors come out of `app()`.
+    """
     try:
-        app(standalone_mode=False)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        err_console.print("Aborted.")
-        sys.exit(130)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
+        app()
     except CmographError as exc:
         if _state is not None and _state.debug:
             raise
         err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         sys.exit(1)
-    except KeyboardInterrupt:
-        sys.exit(130)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import signal
 import socket
 import threading
@@ -20,13 +19,12 @@ import redis.exceptions
 from cmograph import cypher
 from cmograph.graph.errors import StoreBusy, StoreConfigError, StoreUnavailable
 from cmograph.graph.schema import SCHEMA_VERSION
-from cmograph.graph.store import Row
+from cmograph.graph.store import Row, query_words
 
 T = TypeVar("T")
 GRAPH = "cmograph"
 STAGING = "cmograph__staging"
 LOCK_KEY = "cmograph:write-lock"
-_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def _plain(value: Any) -> Any:
@@ -45,7 +43,7 @@ def _rows(result: Any) -> list[Row]:
 
 def fulltext_query(text: str) -> str | None:
     """Plain words joined with RediSearch's OR, so punctuation in user text is never syntax."""
-    words = list(dict.fromkeys(w.lower() for w in _WORD.findall(text)))[:32]
+    words = query_words(text)
     return "|".join(words) if words else None
 
 

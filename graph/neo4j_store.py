@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -14,15 +13,14 @@ from cmograph import cypher
 from cmograph.graph.errors import StoreConfigError, StoreUnavailable
 from cmograph.graph.schema import SCHEMA_VERSION
 from cmograph.graph.settings import StoreSettings
-from cmograph.graph.store import Row
+from cmograph.graph.store import Row, query_words
 
 T = TypeVar("T")
-_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def fulltext_query(text: str) -> str | None:
     """Plain words joined with Lucene's OR, so punctuation in user text is never syntax."""
-    words = list(dict.fromkeys(w.lower() for w in _WORD.findall(text)))[:32]
+    words = query_words(text)
     return " OR ".join(words) if words else None
 
 

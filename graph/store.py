@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Protocol, TypeVar
@@ -12,6 +13,14 @@ T = TypeVar("T")
 Row = dict[str, Any]
 NEO4J_SCHEMES = ("neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://", "bolt+ssc://")
 BATCH_SIZE = 5000
+# Letters and digits only: `_` and punctuation are syntax in full-text query languages.
+WORD = re.compile(r"[^\W_]+")
+MAX_QUERY_WORDS = 32
+
+
+def query_words(text: str) -> list[str]:
+    """The distinct lower-cased words of a user's search text, in order, at most 32."""
+    return list(dict.fromkeys(w.lower() for w in WORD.findall(text)))[:MAX_QUERY_WORDS]
 
 
 class Writer(Protocol):

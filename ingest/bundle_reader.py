@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from cmograph.graph.models import (
     CMOC,
     Bundle,
@@ -24,7 +26,6 @@ from cmograph.ingest.read_citations import CITATIONS, Citation, read_citations
 from cmograph.ingest.read_extraction import EXCERPTS, LINKS, read_extraction
 from cmograph.ingest.read_models import Reading, validate_item
 from cmograph.ingest.read_review import read_review
-from pydantic import BaseModel
 
 REVIEW_FILES = ("review.yaml", "review.yml", "review.json")
 EXTRACTION_FILES = ("extraction.csv", "extraction.xlsx")

@@ -2,43 +2,15 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from cmograph.graph.models import Bundle
 from cmograph.graph.schema import node_query, rel_query
 from cmograph.graph.store import Store, Writer, run_batches
 from cmograph.ingest.records import Records, build_records
+from cmograph.ingest.report import IngestReport
 
 DELETE_BATCH = 20_000
-
-
-@dataclass
-class IngestReport:
-    """What an ingest changed, per node label and relationship type."""
-
-    review: str
-    created: Counter[str] = field(default_factory=Counter)
-    updated: Counter[str] = field(default_factory=Counter)
-    removed: Counter[str] = field(default_factory=Counter)
-    nodes: int = 0
-    relationships: int = 0
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.created or self.updated or self.removed)
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "review": self.review,
-            "changed": self.changed,
-            "created": dict(sorted(self.created.items())),
-            "updated": dict(sorted(self.updated.items())),
-            "removed": dict(sorted(self.removed.items())),
-            "nodes": self.nodes,
-            "relationships": self.relationships,
-        }
 
 
 def diff(store: Store, records: Records) -> IngestReport:

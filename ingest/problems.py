@@ -8,9 +8,10 @@ import reprlib
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 
+from pydantic import TypeAdapter, ValidationError
+
 from cmograph.graph.errors import CmographError
 from cmograph.graph.models import Slug
-from pydantic import TypeAdapter, ValidationError
 
 VALUE_WIDTH = 80
 

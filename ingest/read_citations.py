@@ -17,6 +17,7 @@ from bibtexparser.model import (
     Entry,
     ParsingFailedBlock,
 )
+
 from cmograph.ingest.problems import Found, Origin, Problem, is_slug, shown, slug_expected
 from cmograph.ingest.read_models import Reading
 from cmograph.ingest.read_text import decode_utf8, within_limit

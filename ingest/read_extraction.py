@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from openpyxl.utils import get_column_letter
+
 from cmograph.graph.models import EvidenceLink, Excerpt, Relation
 from cmograph.ingest.columns import (
     BEARS_ON,
@@ -31,7 +33,6 @@ from cmograph.ingest.problems import (
 from cmograph.ingest.read_models import Reading, validate_item
 from cmograph.ingest.read_sheet import Table, read_table
 from cmograph.ingest.read_text import within_limit
-from openpyxl.utils import get_column_letter
 
 EXCERPTS, LINKS = "excerpts", "links"
 _RELATIONS = [relation.value for relation in Relation]

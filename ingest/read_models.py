@@ -7,10 +7,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, get_args, get_origin
 
-from cmograph.graph.models import SLUG_PATTERN
-from cmograph.ingest.problems import Found, Loc, Origin, Problem, nearest, one_of, slug_expected
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
+
+from cmograph.graph.models import SLUG_PATTERN
+from cmograph.ingest.problems import Found, Loc, Origin, Problem, nearest, one_of, slug_expected
 
 # What pydantic's error types mean, in words a reviewer editing a YAML file or sheet knows.
 _EXPECTED = {

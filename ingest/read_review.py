@@ -6,12 +6,13 @@ import json
 from collections.abc import Callable
 
 import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.reader import ReaderError
+
 from cmograph.graph.models import Bundle, ReviewFile
 from cmograph.ingest.problems import Loc, Origin, Problem, render_path, shown
 from cmograph.ingest.read_models import Reading, validate_sections
 from cmograph.ingest.read_text import decode_utf8, within_limit
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-from yaml.reader import ReaderError
 
 # Top-level keys that make a JSON file a whole bundle rather than a review file.
 _BUNDLE_ONLY_KEYS = set(Bundle.model_fields) - set(ReviewFile.model_fields)

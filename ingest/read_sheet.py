@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 import openpyxl
-from cmograph.ingest.problems import Problem, shown
-from cmograph.ingest.read_text import MAX_FIELD_CHARS, decode_utf8
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+
+from cmograph.ingest.problems import Problem, shown
+from cmograph.ingest.read_text import MAX_FIELD_CHARS, decode_utf8
 
 SHEET_NAME = "extraction"
 _CSV_ADVICE = " (save the sheet as 'CSV UTF-8')"

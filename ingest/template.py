@@ -7,6 +7,10 @@ from enum import StrEnum
 from pathlib import Path
 
 import openpyxl
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
 from cmograph.graph.errors import CmographError
 from cmograph.graph.models import (
     ElementKind,
@@ -19,9 +23,6 @@ from cmograph.graph.models import (
 )
 from cmograph.ingest.columns import BEARS_ON, COLUMNS, EXCERPT_ID, RELATION, SOURCE, TEXT
 from cmograph.ingest.read_sheet import SHEET_NAME
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
 REVIEW_FILE = "review.yaml"
 BIB_FILE = "references.bib"

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -62,7 +63,7 @@ def example_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FalkorSt
 class LiveServer:
     """The real app served by uvicorn on a loopback port, in a background thread."""
 
-    def __init__(self, app: object) -> None:
+    def __init__(self, app: Any) -> None:
         import socket
         import threading
 

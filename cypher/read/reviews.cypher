@@ -1,0 +1,20 @@
+// One page of reviews, each with what it holds (counts per kind are made by the caller).
+MATCH (r:Review)
+WITH r ORDER BY r.id SKIP $offset LIMIT $limit
+OPTIONAL MATCH (t:ProgrammeTheory)-[:PART_OF]->(r)
+WITH r, count(t) AS theories
+OPTIONAL MATCH (c:CMOC)-[:PART_OF]->(r)
+WITH r, theories, collect(c.stage) AS stages
+OPTIONAL MATCH (s:Source)-[:PART_OF]->(r)
+WITH r, theories, stages, collect(s.kind) AS kinds
+OPTIONAL MATCH (e:Excerpt {review: r.id})
+WITH r, theories, stages, kinds, count(e) AS excerpts
+RETURN r.id AS id,
+       r.title AS title,
+       r.year AS year,
+       theories,
+       stages,
+       kinds,
+       excerpts,
+       size([(x:Excerpt {review: r.id})-[l:SUPPORTS|REFINES|CONTESTS]->(:Entity) | l]) AS links
+ORDER BY id

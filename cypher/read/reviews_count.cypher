@@ -1,0 +1,2 @@
+MATCH (r:Review)
+RETURN count(r) AS total

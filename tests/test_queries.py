@@ -1,0 +1,316 @@
+"""The questions in graph/queries.py, answered from a real embedded store: the article's answers for the example."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from cmograph.graph import queries
+from cmograph.graph.errors import NotFound
+from cmograph.graph.falkordb_store import FalkorStore
+from cmograph.graph.models import EvidenceLink
+from cmograph.graph.views import CountMode, MatrixStage, TargetKind
+from cmograph.ingest.load import ingest_bundle
+from tests.factories import small_bundle
+from tests.test_example_bundle import EXPECTED_EVIDENCE, INCLUDED, rows, split
+
+K = "knight-2024:"
+REFINED = [f"cmoc-r{n}" for n in range(1, 7)]
+THEORY_OF = {"cmoc-r1": "pt-being", "cmoc-r2": "pt-leading-visioning", "cmoc-r3": "pt-relating-communicating",
+             "cmoc-r4": "pt-delivering", "cmoc-r5": "pt-delivering", "cmoc-r6": "pt-delivering"}
+FACE_TO_FACE = ("Trust, fostered through frequent interactions and face-to-face meetings, is vital, as is "
+                "resolving tensions to maintain trust and collaboration")
+
+
+def expected(cmoc: str, relation: str) -> set[str]:
+    return {K + s for s in EXPECTED_EVIDENCE.get((cmoc, relation), set())}
+
+
+def local(gid: str) -> str:
+    return gid.partition(":")[2]
+
+
+# --- reviews and theories ----------------------------------------------------------------------
+
+def test_reviews_and_review(example_store: FalkorStore) -> None:
+    page = queries.list_reviews(example_store)
+    assert (page.total, page.limit, page.offset, [r.id for r in page.items]) == (1, 100, 0, ["knight-2024"])
+    counts = page.items[0].counts
+    assert (counts.theories, counts.refined_cmocs, counts.initial_cmocs, counts.sources, counts.excerpts,
+            counts.links) == (4, 6, 9, 39, 41, 15)
+    assert {k.kind: k.count for k in counts.sources_by_kind} == {
+        "empirical_study": 22, "policy_document": 11, "key_informant_interview": 5, "review": 1, "other": 0}
+    review = queries.get_review(example_store, "knight-2024")
+    assert review.doi == "10.1108/LHS-12-2023-0092" and review.counts == counts
+    assert [(s.stage, s.screened, s.excluded) for s in review.screening] == [
+        ("title_abstract", 5716, None), ("full_text", 99, None), ("relevance", 22, 1), ("richness", 21, 3),
+        ("rigour", 18, 0)]
+    assert any("Supplementary File 2" in note for note in review.notes)
+    assert queries.list_reviews(example_store, limit=1, offset=1).items == []
+
+
+def test_theories_with_their_counts(example_store: FalkorStore) -> None:
+    page = queries.list_theories(example_store, "knight-2024")
+    assert page.total == 4
+    got = {local(t.id): (t.cmocs, t.supporting_sources, t.evidence_sources) for t in page.items}
+    want = {}
+    for theory in set(THEORY_OF.values()):
+        cmocs = [c for c, t in THEORY_OF.items() if t == theory]
+        supporting = set().union(*(expected(c, "supports") for c in cmocs))
+        anything = set().union(*(expected(c, r) for c in cmocs for r in ("supports", "refines", "contests")))
+        want[theory] = (len(cmocs), len(supporting), len(anything))
+    assert got == want
+    second = queries.list_theories(example_store, "knight-2024", limit=2, offset=1)
+    assert (second.total, [t.id for t in second.items]) == (4, [t.id for t in page.items[1:3]])
+
+
+# --- support -----------------------------------------------------------------------------------
+
+def test_support_gives_the_articles_sources(example_store: FalkorStore) -> None:
+    for theory in sorted(set(THEORY_OF.values())):
+        view = queries.theory_support(example_store, K + theory)
+        assert [c.id for c in view.cmocs] == [K + c for c, t in THEORY_OF.items() if t == theory]
+        for c in view.cmocs:
+            for relation in ("supports", "refines", "contests"):
+                found = {s.id for s in getattr(c.sources, relation)}
+                assert found == expected(local(c.id), relation), (c.id, relation)
+                assert getattr(c.counts, relation) == len(found)
+
+
+def test_support_excerpt_counts_follow_the_extraction_sheet(example_store: FalkorStore) -> None:
+    behind: dict[tuple[str, str, str], set[str]] = {}
+    for row in rows():
+        for target in split(row["bears_on"]):
+            for origin in split(row["cites"]) or [row["source"]]:
+                behind.setdefault((target, row["relation"], origin), set()).add(K + row["excerpt_id"])
+    for theory in set(THEORY_OF.values()):
+        for c in queries.theory_support(example_store, K + theory).cmocs:
+            for relation in ("supports", "refines"):
+                for s in getattr(c.sources, relation):
+                    assert set(s.excerpt_ids) == behind[(local(c.id), relation, local(s.id))]
+                    assert s.excerpts == len(s.excerpt_ids)
+
+
+def test_support_counted_per_theory_or_per_cmoc(example_store: FalkorStore) -> None:
+    delivering = ["cmoc-r4", "cmoc-r5", "cmoc-r6"]
+    whole = queries.theory_support(example_store, K + "pt-delivering")
+    per_cmoc = queries.theory_support(example_store, K + "pt-delivering", count="cmoc")
+    for relation in ("supports", "refines"):
+        union = set().union(*(expected(c, relation) for c in delivering))
+        assert getattr(whole.counts, relation) == len(union)
+        assert {s.id for s in getattr(whole.sources, relation)} == union
+        assert getattr(per_cmoc.counts, relation) == sum(len(expected(c, relation)) for c in delivering)
+    assert (whole.counts.supports, per_cmoc.counts.supports, whole.counts.refines, per_cmoc.counts.refines) == (
+        11, 21, 2, 3)
+    assert (whole.count, per_cmoc.count) == (CountMode.THEORY, CountMode.CMOC)
+    assert per_cmoc.cmocs == whole.cmocs
+
+
+def test_support_by_source_kind(example_store: FalkorStore) -> None:
+    policy = queries.theory_support(example_store, K + "pt-being", source_kind="policy_document")
+    assert policy.source_kind == "policy_document"
+    assert (policy.counts.supports, policy.cmocs[0].sources.supports) == (0, [])
+    studies = queries.theory_support(example_store, K + "pt-being", source_kind="empirical_study")
+    assert {s.id for s in studies.cmocs[0].sources.supports} == expected("cmoc-r1", "supports")
+
+
+def test_support_for_every_theory(example_store: FalkorStore) -> None:
+    views = queries.all_theory_support(example_store)
+    assert [v.theory.id for v in views] == [K + t for t in sorted(set(THEORY_OF.values()))]
+
+
+# --- the evidence chain ------------------------------------------------------------------------
+
+def test_chain_of_cmoc3(example_store: FalkorStore) -> None:
+    view = queries.cmoc_chain(example_store, K + "cmoc-r3")
+    assert (view.label, view.stage, view.fate, view.statement_reported) == ("CMOC 3", "refined", "current", True)
+    assert view.theory is not None and view.theory.title == "Relating and communicating"
+    assert view.resource is not None
+    assert view.resource.text == (
+        "developing strong relationships through shared goals and frequent face-to-face interactions")
+    assert view.outcome is not None
+    assert view.outcome.text == "support collaborative decision-making and the resolution of tensions"
+    by_id = {e.id: e for e in view.excerpts.items}
+    assert set(by_id) == {K + "ex-r3-s1", K + "ex-r3-s2"} and view.excerpts.total == 2
+    refine, support = by_id[K + "ex-r3-s1"], by_id[K + "ex-r3-s2"]
+    assert (refine.relation, support.relation) == ("refines", "supports")
+    assert refine.rationale is not None and refine.rationale.startswith("Curator judgement:")
+    assert support.reviewer == "cmograph curator (from the article's text)"
+    assert support.bears_on.kind == TargetKind.CMOC and support.bears_on.id == K + "cmoc-r3"
+    assert support.text.startswith(FACE_TO_FACE)
+    assert (support.locator.paragraph, support.locator.char_start, support.locator.char_end) == (2, 21439, 21767)
+    assert support.quoted_from is not None and support.quoted_from.id == K + "knight-2024-review"
+    assert {s.id for s in support.cites} == expected("cmoc-r3", "supports")
+    assert {s.id for s in refine.cites} == expected("cmoc-r3", "refines")
+    cited = {s.id: s for s in support.cites}[K + "embuldeniya-2018"]
+    assert (cited.kind, cited.doi) == ("empirical_study", "10.1111/1468-0009.12357")
+    assert cited.citation is not None and cited.citation.startswith("Embuldeniya, G.")
+
+
+@pytest.fixture
+def element_store(tmp_path: Path) -> Iterator[FalkorStore]:
+    """The small graph plus one excerpt bearing on an element (the small graph has none)."""
+    bundle = small_bundle()
+    bundle.links.append(EvidenceLink(excerpt="x1", target="res-meetings", relation="supports",
+                                     rationale="About the resource."))
+    bundle.links.append(EvidenceLink(excerpt="x2", target="ctx-partnership", relation="contests"))
+    s = FalkorStore(tmp_path / "elements.db")
+    ingest_bundle(s, bundle)
+    yield s
+    s.close()
+
+
+def test_chain_marks_excerpts_on_elements(element_store: FalkorStore) -> None:
+    view = queries.cmoc_chain(element_store, "tiny:c1")
+    assert [(e.id, e.bears_on.kind, e.bears_on.id, e.relation) for e in view.excerpts.items] == [
+        ("tiny:x1", "cmoc", "tiny:c1", "supports"), ("tiny:x3", "cmoc", "tiny:c1", "supports"),
+        ("tiny:x2", "context", "tiny:ctx-partnership", "contests"),
+        ("tiny:x1", "resource", "tiny:res-meetings", "supports")]
+    assert view.excerpts.items[2].bears_on.text == "a new partnership"
+    page = queries.cmoc_chain(element_store, "tiny:c1", limit=2, offset=2)
+    assert (page.excerpts.total, [e.bears_on.kind for e in page.excerpts.items]) == (4, ["context", "resource"])
+    # The shared context's evidence shows for both CMOCs that use it; support counts only direct links.
+    assert "tiny:x2" in {e.id for e in queries.cmoc_chain(element_store, "tiny:c2").excerpts.items}
+    assert queries.theory_support(element_store, "tiny:pt-trust").counts.contests == 0
+
+
+def test_trace_and_source_through_elements(element_store: FalkorStore) -> None:
+    hit = next(h for h in queries.trace(element_store, "dashboards rarely shared").excerpts if h.id == "tiny:x2")
+    assert [(b.id, b.relation, b.via, b.via_id) for b in hit.bears_on] == [
+        ("tiny:c1", "contests", "context", "tiny:ctx-partnership"),
+        ("tiny:c2", "refines", "cmoc", "tiny:c2"),
+        ("tiny:c2", "contests", "context", "tiny:ctx-partnership")]
+    assert [t.title for t in hit.theories] == ["Data", "Trust"]
+    jones = queries.source_detail(element_store, "tiny:jones-2021")
+    context = [b for b in jones.evidence.items if b.target.kind == "context"]
+    assert [(b.relation, [c.id for c in b.cmocs], b.excerpts) for b in context] == [
+        ("contests", ["tiny:c1", "tiny:c2"], ["tiny:x2"])]
+    assert (jones.counts.supports, jones.counts.refines, jones.counts.contests) == (2, 1, 1)
+
+
+# --- lineage -----------------------------------------------------------------------------------
+
+def test_lineage_of_initial_cmoc3(example_store: FalkorStore) -> None:
+    view = queries.cmoc_lineage(example_store, K + "cmoc-i3")
+    assert (view.fate, view.into, view.into_reported) == ("dropped", [], False)
+    assert [e.id for e in view.evidence] == [K + "ex-phase1b-fates"]
+    assert view.evidence[0].text.startswith("Four CMOCs (1, 6, 7 and 8) had empirical support with refinements")
+    assert view.note is not None and "lacked evidence" in view.note
+    assert view.not_reported == ["The review does not report this CMOC's wording."]
+
+
+def test_lineage_says_what_is_not_reported(example_store: FalkorStore) -> None:
+    for n in range(1, 10):
+        view = queries.cmoc_lineage(example_store, K + f"cmoc-i{n}")
+        assert view.into_reported is False and view.into == [], n
+        if view.fate in ("refined", "merged"):
+            assert f"which CMOC this one was {view.fate} into" in " ".join(view.not_reported)
+    refined = queries.cmoc_lineage(example_store, K + "cmoc-r1")
+    assert (refined.fate, refined.came_from, refined.came_from_reported) == ("current", [], False)
+    assert K + "cmoc-i6" in refined.not_reported[0] and K + "cmoc-i3" not in refined.not_reported[0]
+
+
+def test_lineage_where_reported(small_store: FalkorStore) -> None:
+    merged = queries.cmoc_lineage(small_store, "tiny:i1")
+    assert ([c.id for c in merged.into], merged.into_reported, merged.not_reported) == (
+        ["tiny:c1"], True, ["The review does not report this CMOC's wording."])
+    target = queries.cmoc_lineage(small_store, "tiny:c1")
+    assert [(s.cmoc.id, s.fate, [e.id for e in s.evidence]) for s in target.came_from] == [
+        ("tiny:i1", "merged", ["tiny:x4"])]
+    assert (target.came_from_reported, target.not_reported) == (True, [])
+
+
+# --- trace -------------------------------------------------------------------------------------
+
+def test_trace_face_to_face_meetings(example_store: FalkorStore) -> None:
+    view = queries.trace(example_store, "face-to-face meetings")
+    top = view.excerpts[0]
+    assert top.id == K + "ex-r3-s2" and top.text.startswith(FACE_TO_FACE)
+    assert [(b.id, b.relation, b.via) for b in top.bears_on] == [(K + "cmoc-r3", "supports", "cmoc")]
+    assert [t.title for t in top.theories] == ["Relating and communicating"]
+    assert {s.id for s in top.cites} == expected("cmoc-r3", "supports")
+    assert top.quoted_from is not None and top.quoted_from.kind == "review"
+    assert top.locator.section is not None and top.locator.section.endswith("IPT: Relating and communicating")
+    assert view.cmocs[0].id == K + "cmoc-r3"
+    assert view.cmocs[0].theory is not None and view.cmocs[0].theory.id == K + "pt-relating-communicating"
+    assert len(view.excerpts) <= 10 and len(queries.trace(example_store, "trust", limit=2).excerpts) == 2
+
+
+def test_trace_by_review(example_store: FalkorStore) -> None:
+    assert queries.trace(example_store, "face-to-face meetings", review="knight-2024").excerpts[0].id == (
+        K + "ex-r3-s2")
+    assert queries.trace(example_store, "%%% ***").excerpts == []
+    with pytest.raises(NotFound) as caught:
+        queries.trace(example_store, "trust", review="nope")
+    assert (caught.value.kind, caught.value.id) == ("review", "nope")
+
+
+# --- a source ----------------------------------------------------------------------------------
+
+def test_source_and_what_it_bears_on(example_store: FalkorStore) -> None:
+    view = queries.source_detail(example_store, K + "pearson-watson-2018")
+    assert (view.kind, view.included, view.year, view.key, view.review) == (
+        "empirical_study", True, 2018, "pearson-watson-2018", "knight-2024")
+    assert [(o.stage, o.decision) for o in view.screening] == [
+        ("relevance", "included"), ("richness", "included"), ("rigour", "included")]
+    assert view.citation is not None and view.citation.startswith("Pearson, C. and Watson, N. (2018)")
+    assert [(b.relation, b.target.id, b.excerpts) for b in view.evidence.items] == [
+        ("refines", K + "cmoc-r5", [K + "ex-r5-s1"]), ("refines", K + "cmoc-r6", [K + "ex-r6-s2"])]
+    assert (view.counts.supports, view.counts.refines, view.excerpts_quoted, view.excerpts_citing) == (0, 2, 0, 3)
+    sims = queries.source_detail(example_store, K + "sims-2021", limit=2, offset=1)
+    assert (sims.evidence.total, len(sims.evidence.items)) == (5, 2)
+
+
+# --- the matrix --------------------------------------------------------------------------------
+
+def test_matrix_is_the_articles(example_store: FalkorStore) -> None:
+    view = queries.matrix(example_store, "knight-2024")
+    assert [c.id for c in view.columns] == [K + c for c in REFINED]
+    assert {local(r.source.id) for r in view.items} == INCLUDED and view.total == 18
+    cells: dict[tuple[str, str], set[str]] = {}
+    for row in view.items:
+        for cmoc, relations in row.cells.items():
+            for relation in relations:
+                cells.setdefault((local(cmoc), relation), set()).add(local(row.source.id))
+    assert cells == EXPECTED_EVIDENCE
+    included = queries.matrix(example_store, "knight-2024", included_only=True)
+    assert included.items == view.items
+    initial = queries.matrix(example_store, "knight-2024", stage=MatrixStage.INITIAL)
+    assert (len(initial.columns), initial.total, initial.items) == (9, 0, [])
+    everything = queries.matrix(example_store, "knight-2024", stage="all", limit=5, offset=15)
+    assert (len(everything.columns), everything.total, len(everything.items)) == (15, 18, 3)
+
+
+def test_matrix_csv(example_store: FalkorStore) -> None:
+    text = queries.matrix_csv(queries.matrix(example_store, "knight-2024", limit=None))
+    lines = text.splitlines()
+    assert lines[0] == "source,citation," + ",".join(K + c for c in REFINED)
+    assert len(lines) == 19
+    sims = next(line for line in lines if line.startswith(K + "sims-2021,"))
+    assert sims.endswith(",supports,supports,refines,supports,,supports")
+
+
+def test_a_source_with_two_relations_on_one_cmoc(small_store: FalkorStore) -> None:
+    view = queries.matrix(small_store, "tiny")
+    jones = next(r for r in view.items if r.source.id == "tiny:jones-2021")
+    assert jones.cells == {"tiny:c1": ["supports"], "tiny:c2": ["supports", "refines"]}
+    assert queries.matrix_csv(view).splitlines()[1] == 'tiny:jones-2021,Dashboards,supports,supports; refines'
+
+
+# --- unknown ids -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("call", "kind"), [
+    (lambda s: queries.get_review(s, "nope"), "review"),
+    (lambda s: queries.list_theories(s, "nope"), "review"),
+    (lambda s: queries.theory_support(s, "tiny:nope"), "theory"),
+    (lambda s: queries.cmoc_chain(s, "tiny:nope"), "CMOC"),
+    (lambda s: queries.cmoc_lineage(s, "tiny:nope"), "CMOC"),
+    (lambda s: queries.source_detail(s, "tiny:nope"), "source"),
+    (lambda s: queries.matrix(s, "nope"), "review"),
+])
+def test_unknown_ids(small_store: FalkorStore, call, kind: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(NotFound) as caught:
+        call(small_store)
+    assert caught.value.kind == kind and "nope" in caught.value.id
