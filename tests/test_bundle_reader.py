@@ -9,6 +9,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from cmograph.graph.models import (
     CMOC,
     Bundle,
@@ -24,8 +27,6 @@ from cmograph.graph.models import (
 from cmograph.ingest.bundle_reader import read_bundle
 from cmograph.ingest.columns import COLUMNS, EXCERPT_ID, MODEL_TO_COLUMN, REQUIRED, SOURCE, TEXT
 from cmograph.ingest.problems import BundleInvalid, Problem
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 REVIEW_YAML = """\
 review:

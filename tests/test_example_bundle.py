@@ -13,6 +13,7 @@ from pathlib import Path
 
 import bibtexparser
 import yaml
+
 from cmograph.graph.models import Bundle, EvidenceLink, Excerpt, Locator, ReviewFile
 
 BUNDLE = Path(__file__).resolve().parents[1] / "examples" / "knight-2024"

@@ -6,12 +6,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
+
 from cmograph.graph.errors import CmographError
 from cmograph.graph.models import ElementKind, Fate, Relation, ScreeningStage, SourceKind
 from cmograph.ingest.bundle_reader import read_bundle
 from cmograph.ingest.columns import COLUMNS, RELATION
 from cmograph.ingest.template import write_template
-from openpyxl.utils import get_column_letter
 
 
 def test_template_reads_back_as_a_valid_bundle(tmp_path: Path) -> None:
