@@ -20,7 +20,13 @@ def statements(name: str) -> dict[str, str]:
     """Named statements of a multi-statement file (`// name: x` headers, `;` ends each)."""
     text = query(name)
     parts = _NAME.split(text)[1:]
-    return {key: body.strip().rstrip(";").strip() for key, body in zip(parts[::2], parts[1::2], strict=True)}
+    return {key: _statement(body) for key, body in zip(parts[::2], parts[1::2], strict=True)}
+
+
+def _statement(body: str) -> str:
+    # Comment lines between statements belong to no statement; FalkorDB rejects a trailing `;`.
+    lines = [line for line in body.splitlines() if not line.lstrip().startswith("//")]
+    return "\n".join(lines).strip().rstrip(";").strip()
 
 
 def all_files() -> list[str]:

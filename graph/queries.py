@@ -189,12 +189,12 @@ def list_theories(
 Grouped = dict[Relation, dict[str, tuple[dict[str, Any], set[str]]]]
 
 
-def _group(links: list[dict[str, Any]], into: Grouped | None = None) -> Grouped:
+def _group(groups: list[dict[str, Any]], into: Grouped | None = None) -> Grouped:
+    """Merge (relation, source, excerpt ids) groups into relation -> source id -> (source, excerpt ids)."""
     grouped: Grouped = into if into is not None else {r: {} for r in Relation}
-    for link in links:
-        by_source = grouped[Relation(link["relation"])]
-        for source in link["sources"]:
-            by_source.setdefault(source["id"], (source, set()))[1].add(link["excerpt"])
+    for group in groups:
+        source = group["source"]
+        grouped[Relation(group["relation"])].setdefault(source["id"], (source, set()))[1].update(group["excerpts"])
     return grouped
 
 
@@ -234,8 +234,8 @@ def theory_support(
     cmocs: list[CmocSupport] = []
     per_cmoc = RelationCounts()
     for c in rows[0]["cmocs"]:
-        grouped = _group(c["links"])
-        _group(c["links"], into=whole)
+        grouped = _group(c["groups"])
+        _group(c["groups"], into=whole)
         counts = _relation_counts(grouped)
         for r in Relation:
             setattr(per_cmoc, r.value, getattr(per_cmoc, r.value) + getattr(counts, r.value))

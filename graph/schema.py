@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class Label(StrEnum):

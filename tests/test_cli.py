@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from cmograph.graph.schema import SCHEMA_VERSION
 from tests.conftest import cli
 
 
@@ -15,7 +16,7 @@ def test_init_twice_then_info(store_path: Path) -> None:
     assert "nothing changed" in second.stdout
     info = json.loads(cli("info", "--json", store=store_path, check=True).stdout)
     assert info["store"] == {"kind": "falkordb", "location": str(store_path)}
-    assert info["schema_version"] == 1
+    assert info["schema_version"] == SCHEMA_VERSION
     assert set(info["nodes"].values()) == {0} and info["reviews"] == []
 
 

@@ -183,7 +183,7 @@ def review_summaries(s: FalkorStore) -> None:
 
 
 def schema_version(s: FalkorStore) -> None:
-    assert s.read("read/schema_version") == [{"version": 1}]
+    assert s.read("read/schema_version") == [{"version": SCHEMA_VERSION}]
 
 
 # --- the question files (graph/queries.py) -----------------------------------------------------
@@ -232,14 +232,15 @@ def theory_support(s: FalkorStore) -> None:
     [row] = s.read("read/theory_support", {"theory": T + "pt-data", "source_kind": None})
     assert row["theory"] == {**DATA, "review": "tiny"}
     [cmoc] = row["cmocs"]
-    links = sorted(cmoc.pop("links"), key=lambda link: link["excerpt"])
+    groups = sorted(cmoc.pop("groups"), key=lambda g: (g["relation"], g["source"]["id"]))
     assert cmoc == C2
-    assert [(link["excerpt"], link["relation"], ids(link["sources"])) for link in links] == [
-        (T + "x2", "refines", [T + "jones-2021"]),
-        (T + "x3", "supports", [T + "jones-2021", T + "smith-2020"])]
-    assert by("id", links[1]["sources"])[T + "smith-2020"] == SMITH
+    assert [(g["relation"], g["source"]["id"], sorted(g["excerpts"])) for g in groups] == [
+        ("refines", T + "jones-2021", [T + "x2"]),
+        ("supports", T + "jones-2021", [T + "x3"]),
+        ("supports", T + "smith-2020", [T + "x3"])]
+    assert groups[2]["source"] == SMITH
     [row] = s.read("read/theory_support", {"theory": T + "pt-data", "source_kind": "review"})
-    assert [link["sources"] for link in row["cmocs"][0]["links"]] == [[], []]
+    assert row["cmocs"][0]["groups"] == []
     assert s.read("read/theory_support", {"theory": T + "nope", "source_kind": None}) == []
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from cmograph.graph.falkordb_store import FalkorStore
+from cmograph.graph.schema import SCHEMA_VERSION
 from cmograph.graph.stats import store_info
 from cmograph.graph.store import Store
 from cmograph.ingest.load import ingest_bundle, remove_review
@@ -77,7 +78,7 @@ def test_init_is_idempotent(store: Store) -> None:
     before = store_info(store)
     assert store.init_schema() is False
     assert store_info(store) == before
-    assert before["schema_version"] == 1
+    assert before["schema_version"] == SCHEMA_VERSION
 
 
 def test_empty_store_info(store: Store) -> None:

@@ -1,6 +1,6 @@
 // Full-text hits on excerpts (ids best first), with their source, what they cite and what they bear on.
 UNWIND range(0, size($ids) - 1) AS rank
-MATCH (x:Excerpt {id: $ids[rank]})
+MATCH (x:Entity:Excerpt {id: $ids[rank]})
 WHERE $review IS NULL OR x.review = $review
 WITH rank, x ORDER BY rank LIMIT $limit
 RETURN rank,
