@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 # Ids are stable, human-readable slugs. Inside a bundle they are local; in the
 # store they are prefixed with the review's id ("knight-2024:cmoc-r1") so that
@@ -19,6 +19,15 @@ class Strict(BaseModel):
     """Unknown fields are errors: a typo in a bundle must not vanish silently."""
 
     model_config = ConfigDict(extra="forbid", use_enum_values=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        # No quote holds a NUL, and FalkorDB would cut a query off at one: refuse it where it is typed.
+        texts = value if isinstance(value, list) else [value]
+        if any(isinstance(t, str) and "\x00" in t for t in texts):
+            raise ValueError("text without NUL (\\x00) characters")
+        return value
 
 
 class SourceKind(StrEnum):

@@ -145,6 +145,8 @@ def _problem(model: type[BaseModel], error: ErrorDetails, origin: Origin) -> Pro
         expected = _unknown_field(model, loc)
     elif kind in {"model_type", "model_attributes_type", "dict_type"}:
         expected = _expected_mapping(model, loc)
+    elif kind == "value_error":  # our own validators word their message as what is expected
+        expected = str(ctx.get("error", error["msg"]))
     else:
         msg = error["msg"]
         expected = _EXPECTED.get(kind, msg[:1].lower() + msg[1:])
