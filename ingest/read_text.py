@@ -20,7 +20,7 @@ def decode_utf8(file: str, data: bytes, problems: list[Problem], advice: str = "
     skipped = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
     body = data[skipped:]
     try:
-        return body.decode("utf-8")
+        text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
         offset = skipped + exc.start
         line = data.count(b"\n", 0, offset) + 1
@@ -32,7 +32,19 @@ def decode_utf8(file: str, data: bytes, problems: list[Problem], advice: str = "
                 expected=f"UTF-8 text{advice}",
             )
         )
-    return None if b"\x00" in body else body.decode("utf-8", errors="replace")
+        return None if b"\x00" in body else body.decode("utf-8", errors="replace")
+    if "\x00" in text:  # valid UTF-8 all the same: UTF-16 without a BOM, or a binary file
+        offset = skipped + body.index(b"\x00")
+        problems.append(
+            Problem(
+                file=file,
+                where=f"line {data.count(b'\n', 0, offset) + 1}, byte {offset}",
+                value=shown(data[max(offset - 1, 0) : offset + 1]),
+                expected=f"UTF-8 text without NUL bytes (is it UTF-16 or a binary file?){advice}",
+            )
+        )
+        return None
+    return text
 
 
 def within_limit(text: str, origin: Origin, loc: Loc, problems: list[Problem]) -> bool:
