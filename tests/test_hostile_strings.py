@@ -26,7 +26,6 @@ from cmograph.ingest.load import ingest_bundle
 from tests.conftest import LiveServer
 from tests.factories import small_bundle
 from tests.hostile import HOSTILE
-from tests.test_faults import stop_leftovers
 
 STORABLE = [(name, text) for name, text in HOSTILE if "\x00" not in text]
 WITH_NUL = [(name, text) for name, text in HOSTILE if "\x00" in text]
@@ -99,7 +98,6 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FalkorSto
             yield store, client
     finally:
         store.close()
-        stop_leftovers(root)  # the server a multi-threaded close() leaves behind (see test_faults)
 
 
 def _get(client: httpx.Client, path: str) -> httpx.Response:
