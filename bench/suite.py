@@ -25,6 +25,7 @@ from bench.report import Figure, Target
 from cmograph import examples
 from cmograph.graph import queries
 from cmograph.graph.store import Store, open_store
+from tests.live_server import LiveServer
 
 EXCERPTS_PER_REVIEW = 10_000
 NAIVE_EXCERPTS = 2_000
@@ -542,7 +543,7 @@ class SizeRun:
             "matrix": lambda r: f"/api/v1/reviews/{quote(r, safe=':')}/matrix",
         }
         latency = self.data.setdefault("latency", {})
-        with system.LiveServer(create_app(store=store)) as server, \
+        with LiveServer(create_app(store=store)) as server, \
                 httpx.Client(base_url=server.url, timeout=120) as client:
             http, health = _Http(client), _Http(client)
             base = paired_latency({"ping": lambda _: store.ping(), "health": lambda _: health.get("/api/v1/health")},

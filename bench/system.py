@@ -268,32 +268,6 @@ def served(location: str, env: dict[str, str] | None = None, log: Path | None = 
             sink.close()
 
 
-class LiveServer:
-    """The app served by uvicorn on a loopback port in a background thread (as tests/conftest.py does)."""
-
-    def __init__(self, app: object) -> None:
-        import uvicorn
-
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
-                                                     access_log=False))
-        self._thread = threading.Thread(target=self._server.run, daemon=True)
-
-    def __enter__(self) -> LiveServer:
-        self._thread.start()
-        deadline = time.monotonic() + 30
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("the benchmark's API server did not start")
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=15)
-
-
 def disk_usage(db_path: Path) -> dict[str, int]:
     """Bytes of the store's .db file and of its .aof folder."""
     aof = db_path.parent / f"{db_path.name}.aof"

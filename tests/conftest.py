@@ -7,13 +7,13 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from cmograph.graph.falkordb_store import FalkorStore
 from cmograph.ingest.load import ingest_bundle
 from tests.factories import small_bundle
+from tests.live_server import LiveServer
 
 
 @pytest.fixture
@@ -58,38 +58,6 @@ def example_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FalkorSt
     ingest_bundle(s, read_bundle(examples.path()))
     yield s
     s.close()
-
-
-class LiveServer:
-    """The real app served by uvicorn on a loopback port, in a background thread."""
-
-    def __init__(self, app: Any) -> None:
-        import socket
-        import threading
-
-        import uvicorn
-
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
-        self._thread = threading.Thread(target=self._server.run, daemon=True)
-
-    def __enter__(self) -> LiveServer:
-        import time
-
-        self._thread.start()
-        deadline = time.monotonic() + 30
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("the test server did not start")
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=10)
 
 
 @pytest.fixture(scope="session")

@@ -12,8 +12,8 @@ import pytest
 from cmograph.api.app import create_app
 from cmograph.api.settings import ApiSettings
 from cmograph.graph.falkordb_store import FalkorStore
-from tests.conftest import LiveServer
 from tests.factories import small_bundle
+from tests.live_server import LiveServer
 from tests.test_example_bundle import EXPECTED_EVIDENCE, INCLUDED
 
 K = "knight-2024:"

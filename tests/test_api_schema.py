@@ -18,7 +18,7 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
 from cmograph.api.app import create_app
-from tests.conftest import LiveServer
+from tests.live_server import LiveServer
 
 EXAMPLES = int(os.environ.get("CMOGRAPH_SCHEMATHESIS_EXAMPLES", "10"))
 # The operations the app declares; the app is only built here, it opens no store.

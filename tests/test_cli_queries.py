@@ -20,7 +20,8 @@ import httpx
 import pytest
 
 from cmograph.graph.falkordb_store import FalkorStore
-from tests.conftest import LiveServer, cli
+from tests.conftest import cli
+from tests.live_server import LiveServer
 
 K = "knight-2024:"
 

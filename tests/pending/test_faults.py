@@ -31,8 +31,8 @@ from cmograph.graph.falkordb_store import FalkorStore
 from cmograph.graph.models import Bundle
 from cmograph.ingest.bundle_reader import read_bundle
 from cmograph.ingest.load import ingest_bundle
-from tests.conftest import LiveServer
 from tests.factories import small_bundle
+from tests.live_server import LiveServer
 from tests.test_durability import server_pid
 
 # The CI defaults keep this file near two minutes on two shared cores; raise both for a longer run.
