@@ -49,6 +49,23 @@ def _graphs(db: Any) -> list[str]:
     return list(db.execute_command("GRAPH.LIST"))
 
 
+def _copy(db: Any) -> None:
+    """GRAPH.COPY forks the server; while a journal rewrite holds the fork it fails, so wait once."""
+    try:
+        db.execute_command("GRAPH.COPY", GRAPH, STAGING)
+        return
+    except redis.exceptions.ResponseError as exc:
+        if "fork" not in str(exc):
+            raise
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        info = db.client.info("persistence")
+        if not info.get("aof_rewrite_in_progress") and not info.get("rdb_bgsave_in_progress"):
+            break
+        time.sleep(0.05)
+    db.execute_command("GRAPH.COPY", GRAPH, STAGING)
+
+
 def fulltext_query(text: str) -> str | None:
     """Plain words joined with RediSearch's OR, so punctuation in user text is never syntax."""
     words = query_words(text)
@@ -142,6 +159,9 @@ class FalkorStore:
             "appendonly": "yes",
             "appendfsync": "always",
             "appenddirname": f"{self.path.name}.aof",
+            # The journal is the durability; periodic snapshots only fork the server, and a
+            # GRAPH.COPY issued while it is forked fails.
+            "save": '""',
         }
         self._clear_stale_registry()
         try:
@@ -258,7 +278,7 @@ class FalkorStore:
         if STAGING in graphs:  # left by a process that was killed mid-write
             db.select_graph(STAGING).delete()
         if GRAPH in graphs:
-            db.execute_command("GRAPH.COPY", GRAPH, STAGING)
+            _copy(db)
         staging = db.select_graph(STAGING)
         self._create_schema(staging)
         try:
@@ -282,9 +302,9 @@ class FalkorStore:
         try:
             pid = client.pid
             # A threaded server holds several pooled connections; only other processes' count.
-            pool = client.connection_pool
-            own = len(getattr(pool, "_available_connections", [])) + len(getattr(pool, "_in_use_connections", []))
-            if not pid or client._connection_count() > max(own, 1):
+            # Drop this process's pooled connections first, so only other processes' count.
+            client.connection_pool.disconnect()
+            if not pid or client._connection_count() > 1:
                 return
             os.kill(pid, signal.SIGTERM)
         except (redis.exceptions.RedisError, OSError):

@@ -154,9 +154,9 @@ def one_line_error(stderr: str) -> str | None:
     """What is wrong with `stderr` as the one clear error line a user should see, or None."""
     lines = [line for line in stderr.splitlines() if line.strip()]
     if "Traceback" in stderr or "Exception ignored" in stderr:
-        return f"a traceback: {stderr[-1500:]!r}"
+        return f"a traceback: {stderr[:1500]!r}"
     if len(lines) != 1 or not lines[0].startswith("error: "):
-        return f"not one 'error: ...' line: {stderr[-1500:]!r}"
+        return f"not one 'error: ...' line: {stderr[:1500]!r}"
     return None
 
 

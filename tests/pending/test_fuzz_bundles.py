@@ -29,7 +29,6 @@ from cmograph.ingest.load import ingest_bundle, remove_review
 from cmograph.ingest.problems import BundleInvalid, Problem
 from tests.conftest import cli
 from tests.factories import small_bundle
-from tests.test_faults import stop_leftovers
 
 FUZZ = settings(
     max_examples=int(os.environ.get("CMOGRAPH_FUZZ_EXAMPLES", "200")),
@@ -217,9 +216,9 @@ def utf16_or_32(file: str, encoding: str) -> Case:
 
 
 def utf16_without_bom(file: str, encoding: str) -> Case:
-    """UTF-16 without a byte-order mark: every ASCII character comes with a NUL byte."""
-    where = {CSV_FILE: r"row 1, column A", REVIEW_FILE: r"line 1(, column \d+)?"}.get(file, r"line \d+(, byte \d+)?")
-    return Case(f"{encoding}-no-bom-{file}", _with(file, BASE[file].decode().encode(encoding)), Expect(file, where))
+    """UTF-16 without a byte-order mark: every ASCII character comes with a NUL byte, the first in byte 0 or 1."""
+    return Case(f"{encoding}-no-bom-{file}", _with(file, BASE[file].decode().encode(encoding)),
+                Expect(file, r"line 1, byte \d"))
 
 
 def csv_double_bom() -> Case:
@@ -573,14 +572,12 @@ CASES = st.one_of(FILE_CASES, FILE_CASES.map(with_bom))
 @pytest.fixture(scope="module")
 def fuzz_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FalkorStore, str]]:
     """A store holding the example review, and its checksum: no rejected bundle may change it."""
-    folder = tmp_path_factory.mktemp("fuzz")
-    store = FalkorStore(folder / "cmograph.db")
+    store = FalkorStore(tmp_path_factory.mktemp("fuzz") / "cmograph.db")
     try:
         ingest_bundle(store, read_bundle(examples.path()))
         yield store, content_checksum(store)
     finally:
         store.close()
-        stop_leftovers(folder)
 
 
 def write_files(folder: Path, files: dict[str, bytes]) -> Path:
