@@ -28,9 +28,10 @@ def naive_write(writer: Writer, records: Records) -> None:
     for label, rows in records.nodes.items():
         for row in rows:
             writer.run(node_query(label), {"rows": [row]})
-    for rel, rows in records.rels.items():
-        for row in rows:
-            writer.run(rel_query(rel), {"rows": [row]})
+    for rel, groups in records.rels.items():
+        for start, targets in groups.items():
+            for target in targets:
+                writer.run(rel_query(rel), {"rows": [{"from": start, "to": [target]}]})
 
 
 def run_ingest(folder: Path, store_path: Path, naive: bool = False) -> dict[str, Any]:

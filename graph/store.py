@@ -62,20 +62,26 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
-def _batches(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
+def _batches(rows: Iterable[Row], size: int, weight: Callable[[Row], int] | None = None) -> Iterator[list[Row]]:
     batch: list[Row] = []
+    filled = 0
     for row in rows:
         batch.append(row)
-        if len(batch) >= size:
+        filled += weight(row) if weight else 1
+        if filled >= size:
             yield batch
             batch = []
+            filled = 0
     if batch:
         yield batch
 
 
 def run_batches(writer: Writer, query: str, rows: Iterable[Row], size: int = BATCH_SIZE,
-                progress: Callable[[int], None] | None = None) -> int:
-    """UNWIND `rows` through `query` in batches; returns how many rows were sent.
+                progress: Callable[[int], None] | None = None, weight: Callable[[Row], int] | None = None) -> int:
+    """UNWIND `rows` through `query` in batches; returns how many graph rows were sent.
+
+    `weight` says how many graph rows one row writes (a start node with its targets), for
+    progress and for sizing batches.
 
     The next batch is encoded while the store works on the previous one: the
     store runs in another process, so the two overlap on separate cores.
@@ -83,11 +89,11 @@ def run_batches(writer: Writer, query: str, rows: Iterable[Row], size: int = BAT
     sent = 0
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cmograph-write") as pool:
         pending: tuple[Future[list[Row]], int] | None = None
-        for batch in _batches(rows, size):
+        for batch in _batches(rows, size, weight):
             encoded = writer.encode(query, {"rows": batch})
             if pending:
                 sent += _finish(*pending, progress)
-            pending = (pool.submit(writer.send, encoded), len(batch))
+            pending = (pool.submit(writer.send, encoded), sum(map(weight, batch)) if weight else len(batch))
         if pending:
             sent += _finish(*pending, progress)
     return sent

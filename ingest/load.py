@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from cmograph.graph.models import Bundle
 from cmograph.graph.schema import node_query, rel_query
-from cmograph.graph.store import Store, Writer, run_batches
+from cmograph.graph.store import Row, Store, Writer, run_batches
 from cmograph.ingest.records import Records, build_records
 from cmograph.ingest.report import IngestReport
 
@@ -27,14 +27,14 @@ def diff(store: Store, records: Records) -> IngestReport:
     for label, _ in old_nodes.values():
         report.removed[label] += 1
 
-    old_rels: dict[tuple[str, str, str], str] = {}
+    old_rels: dict[tuple[str, str, str], dict[str, object]] = {}
     for r in store.read("read/review_snapshot_rels", {"review": records.review}):
-        old_rels[(r["source"], r["type"], r["target"])] = r["h"]
-    for key, h in records.rel_keys():
-        before_h = old_rels.pop(key, None)
-        if before_h is None:
+        old_rels[(r["source"], r["type"], r["target"])] = r["props"]
+    for key, props in records.rel_keys():
+        old_props = old_rels.pop(key, None)
+        if old_props is None:
             report.created[key[1]] += 1
-        elif before_h != h:
+        elif old_props != props:
             report.updated[key[1]] += 1
     for key in old_rels:
         report.removed[key[1]] += 1
@@ -51,8 +51,12 @@ def write_records(writer: Writer, records: Records, progress: Callable[[int], No
     delete_review(writer, records.review)
     for label, rows in records.nodes.items():
         run_batches(writer, node_query(label), rows, progress=progress)
-    for rel, rows in records.rels.items():
-        run_batches(writer, rel_query(rel), rows, progress=progress)
+    for rel in records.rels:
+        run_batches(writer, rel_query(rel), records.rel_rows(rel), progress=progress, weight=_targets)
+
+
+def _targets(row: Row) -> int:
+    return len(row["to"])
 
 
 def ingest_bundle(store: Store, bundle: Bundle, progress: Callable[[int, int], None] | None = None) -> IngestReport:

@@ -31,7 +31,7 @@ def _hash(props: dict[str, Any]) -> str:
     return hashlib.blake2b(repr(sorted(props.items())).encode(), digest_size=12).hexdigest()
 
 
-_EMPTY_REL_HASH = {rel: _hash({"type": rel.value}) for rel in Rel}
+_NO_PROPS: dict[str, Any] = {}  # shared by every relationship without properties; never mutated
 
 
 def _props(model: BaseModel, *, exclude: set[str] = frozenset(), **extra: Any) -> dict[str, Any]:  # type: ignore[assignment]
@@ -50,11 +50,16 @@ def _props(model: BaseModel, *, exclude: set[str] = frozenset(), **extra: Any) -
 
 @dataclass
 class Records:
-    """Rows per label and per relationship type, each carrying a content hash `h` for diffs."""
+    """Rows per label and relationships per type, as the write queries take them.
+
+    Nodes carry a content hash `h` for diffs. Relationships are grouped by their start
+    node (one write row looks the start node up once for all its targets); their few
+    properties are compared as they are.
+    """
 
     review: str
     nodes: dict[Label, list[Row]] = field(default_factory=dict)
-    rels: dict[Rel, list[Row]] = field(default_factory=dict)
+    rels: dict[Rel, dict[str, list[Row]]] = field(default_factory=dict)
 
     def node(self, label: Label, local_id: str, props: dict[str, Any]) -> None:
         props = {**props, "review": self.review, "key": local_id}
@@ -63,10 +68,13 @@ class Records:
 
     def rel(self, rel: Rel, source: str, target: str, props: dict[str, Any] | None = None,
             *, global_ids: bool = False) -> None:
-        props = dict(props) if props else {}
-        props["h"] = _hash({"type": rel.value, **props}) if props else _EMPTY_REL_HASH[rel]
         a, b = (source, target) if global_ids else (self.gid(source), self.gid(target))
-        self.rels.setdefault(rel, []).append({"from": a, "to": b, "props": props})
+        self.rels.setdefault(rel, {}).setdefault(a, []).append({"id": b, "props": props or _NO_PROPS})
+
+    def rel_rows(self, rel: Rel) -> Iterator[Row]:
+        """The write rows of one relationship type: a start node and its targets."""
+        for start, targets in self.rels.get(rel, {}).items():
+            yield {"from": start, "to": targets}
 
     def gid(self, local_id: str) -> str:
         return f"{self.review}:{local_id}"
@@ -75,17 +83,18 @@ class Records:
         return sum(len(rows) for rows in self.nodes.values())
 
     def rel_count(self) -> int:
-        return sum(len(rows) for rows in self.rels.values())
+        return sum(len(targets) for groups in self.rels.values() for targets in groups.values())
 
     def node_keys(self) -> Iterator[tuple[str, str, str]]:
         for label, rows in self.nodes.items():
             for row in rows:
                 yield row["id"], label.value, row["props"]["h"]
 
-    def rel_keys(self) -> Iterator[tuple[tuple[str, str, str], str]]:
-        for rel, rows in self.rels.items():
-            for row in rows:
-                yield (row["from"], rel.value, row["to"]), row["props"]["h"]
+    def rel_keys(self) -> Iterator[tuple[tuple[str, str, str], dict[str, Any]]]:
+        for rel, groups in self.rels.items():
+            for start, targets in groups.items():
+                for target in targets:
+                    yield (start, rel.value, target["id"]), target["props"]
 
 
 def build_records(bundle: Bundle) -> Records:

@@ -1,2 +1,2 @@
 MATCH (a:Entity {review: $review})-[r]->(b:Entity)
-RETURN a.id AS source, type(r) AS type, b.id AS target, r.h AS h
+RETURN a.id AS source, type(r) AS type, b.id AS target, properties(r) AS props

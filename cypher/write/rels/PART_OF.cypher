@@ -1,5 +1,7 @@
+// One row per start node, with every target of this type: the start node is looked up once.
 UNWIND $rows AS row
 MATCH (a:Entity {id: row.from})
-MATCH (b:Entity {id: row.to})
+UNWIND row.to AS target
+MATCH (b:Entity {id: target.id})
 CREATE (a)-[r:PART_OF]->(b)
-SET r += row.props
+SET r += target.props

