@@ -23,12 +23,13 @@ class PageParams:
     offset: int
 
 
-def page_params(
+async def page_params(
     settings: SettingsDep,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page.")] = DEFAULT_LIMIT,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip.")] = 0,
 ) -> PageParams:
     # A server may be configured with a smaller cap; the response's `limit` says what was applied.
+    # `async def`: nothing here blocks, and a plain `def` would be sent to the thread pool.
     return PageParams(limit=min(limit, settings.page_size_max), offset=offset)
 
 
@@ -102,6 +103,7 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        chunked = False
         for name, value in scope["headers"]:
             if name == b"content-length":
                 try:
@@ -111,6 +113,13 @@ class BodyLimit:
                 if declared > self.max_bytes:
                     await self._refuse(scope, receive, send)
                     return
+            elif name == b"transfer-encoding":
+                chunked = True
+        if not chunked:
+            # No body, or one framed by a Content-Length within the cap: the HTTP server never hands the
+            # app more than that, so there is nothing to count (and GETs skip the wrapping below).
+            await self.app(scope, receive, send)
+            return
         seen = 0
         over = False
         started = False
