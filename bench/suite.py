@@ -582,8 +582,8 @@ class SizeRun:
     # -- throughput and the server's memory --
 
     def throughput(self, ex: Review, gen: list[Review], redis_pid: int | None) -> None:
-        log(f"{self.size:,} / {self.sut.kind}: API throughput against `cmograph serve` ({self.opts.connections} "
-            f"connections, {self.opts.load_seconds} s each)")
+        log(f"{self.size:,} / {self.sut.kind}: API throughput against `cmograph serve --workers 2` "
+            f"({self.opts.connections} connections, {self.opts.load_seconds} s each)")
         urls = {
             "GET /api/v1/health (baseline)": "/api/v1/health",
             "GET support, example theory": f"/api/v1/theories/{quote(ex.theories[0], safe=':')}/support",
@@ -604,8 +604,8 @@ class SizeRun:
             ratio = f"{r['requests_per_s'] / baseline:.2f}× health" if baseline and "baseline" not in name else None
             target = None if "baseline" in name else API_RPS
             self.fig("throughput", f"{name}: requests/s", r["requests_per_s"], "req/s", target, baseline=ratio,
-                     note=f"{r['tool']}, {r['connections']} connections, {r['requests']:,} requests, "
-                          f"p50 {r['latency_p50_ms']} ms, p99 {r['latency_p99_ms']} ms")
+                     note=f"`serve --workers 2`, {r['tool']}, {r['connections']} connections, "
+                          f"{r['requests']:,} requests, p50 {r['latency_p50_ms']} ms, p99 {r['latency_p99_ms']} ms")
             self.fig("throughput", f"{name}: errors", r["errors"], "", None if "baseline" in name else API_ERRORS,
                      note=json.dumps(r["error_detail"]) if r["errors"] else None)
         self.data["server_memory"] = {"serve_idle_rss_bytes": idle, "serve_peak_rss_bytes": server_hwm,

@@ -237,14 +237,18 @@ def stop_process(pid: int, grace: float = 30.0) -> None:
 
 @contextlib.contextmanager
 def served(location: str, env: dict[str, str] | None = None, log: Path | None = None,
-           startup: float = 90.0) -> Iterator[tuple[str, int]]:
-    """`cmograph --store LOCATION serve` as a real process on a free loopback port: (base URL, pid)."""
+           startup: float = 90.0, workers: int = 2) -> Iterator[tuple[str, int]]:
+    """`cmograph --store LOCATION serve --workers N` as a real process on a free loopback port: (base URL, pid).
+
+    Two workers by default: one per core of the machine the targets were set for.
+    """
     import httpx
 
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     sink = log.open("w") if log else subprocess.DEVNULL
-    proc = subprocess.Popen([*CLI, "--store", location, "serve", "--host", "127.0.0.1", "--port", str(port)],
+    proc = subprocess.Popen([*CLI, "--store", location, "serve", "--host", "127.0.0.1", "--port", str(port),
+                             "--workers", str(workers)],
                             stdout=sink, stderr=subprocess.STDOUT, env=env)
     try:
         deadline = time.monotonic() + startup
