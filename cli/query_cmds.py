@@ -89,7 +89,7 @@ def _print_support(view: TheorySupport) -> None:
     for c in view.cmocs:
         cells = [
             f"{getattr(c.counts, r)}: "
-            + ", ".join(f"{_local(s.id)} ({s.excerpts})" for s in getattr(c.sources, r))
+            + ", ".join(f"{_local(source)} ({n})" for source, n in getattr(c.sources, r).items())
             if getattr(c.counts, r)
             else "0"
             for r in ("supports", "refines", "contests")

@@ -36,7 +36,7 @@ from cmograph.graph.views import (
     MatrixStage,
     MatrixView,
     RelationCounts,
-    RelationSources,
+    RelationExcerpts,
     ReviewCounts,
     ReviewPage,
     ReviewSummary,
@@ -45,7 +45,6 @@ from cmograph.graph.views import (
     SourceBearingPage,
     SourceDetail,
     SourceRef,
-    SupportSource,
     TargetKind,
     TargetRef,
     TheoryPage,
@@ -72,6 +71,8 @@ MATRIX_STAGES = {
     MatrixStage.INITIAL: [Stage.INITIAL.value],
     MatrixStage.ALL: [Stage.REFINED.value, Stage.INITIAL.value],
 }
+# List slices in FalkorDB take 32-bit bounds (a larger end gives an empty list): pages are cut to fit.
+SLICE_MAX = 2**31 - 1
 # With a review filter the index is asked for more hits: other reviews' hits are dropped after.
 TRACE_FETCH = 1000
 # Hits fetched per hit returned, so re-ranking can lift a phrase match the index scored low.
@@ -185,71 +186,56 @@ def list_theories(
 
 # --- support per theory ------------------------------------------------------------------------
 
-# relation -> source id -> (the source's fields, the excerpts behind it)
-Grouped = dict[Relation, dict[str, tuple[dict[str, Any], set[str]]]]
-
-
-def _group(groups: list[dict[str, Any]], into: Grouped | None = None) -> Grouped:
-    """Merge (relation, source, excerpt ids) groups into relation -> source id -> (source, excerpt ids)."""
-    grouped: Grouped = into if into is not None else {r: {} for r in Relation}
-    for group in groups:
-        source = group["source"]
-        grouped[Relation(group["relation"])].setdefault(source["id"], (source, set()))[1].update(group["excerpts"])
-    return grouped
-
-
-def _relation_sources(grouped: Grouped) -> RelationSources:
-    def listing(by_source: dict[str, tuple[dict[str, Any], set[str]]]) -> list[SupportSource]:
-        return [
-            SupportSource.model_validate(
-                {
-                    **pick(SourceRef, props),
-                    "excerpts": len(excerpts),
-                    "excerpt_ids": sorted(excerpts),
-                }
-            )
-            for _, (props, excerpts) in sorted(by_source.items())
-        ]
-
-    return RelationSources(**{r.value: listing(grouped[r]) for r in Relation})
-
-
-def _relation_counts(grouped: Grouped) -> RelationCounts:
-    return RelationCounts(**{r.value: len(grouped[r]) for r in Relation})
-
-
 def theory_support(
     store: Store,
     theory_id: str,
     source_kind: SourceKind | str | None = None,
     count: CountMode | str = CountMode.THEORY,
 ) -> TheorySupport:
-    """Each CMOC of a theory with the distinct sources that support, refine or contest it."""
+    """Each CMOC of a theory with the distinct sources that support, refine or contest it.
+
+    The store counts the excerpts behind each source, per CMOC and across the theory, so the
+    answer grows with the number of sources, not with the number of excerpts.
+    """
     count = CountMode(count)
     kind = SourceKind(source_kind).value if source_kind else None
     rows = store.read("read/theory_support", {"theory": theory_id, "source_kind": kind})
-    if not rows:
+    head = next((r["value"] for r in rows if r["relation"] is None), None)
+    if head is None:
         raise NotFound("theory", theory_id)
-    whole: Grouped = {r: {} for r in Relation}
-    cmocs: list[CmocSupport] = []
-    per_cmoc = RelationCounts()
-    for c in rows[0]["cmocs"]:
-        grouped = _group(c["groups"])
-        _group(c["groups"], into=whole)
-        counts = _relation_counts(grouped)
-        for r in Relation:
-            setattr(per_cmoc, r.value, getattr(per_cmoc, r.value) + getattr(counts, r.value))
-        cmocs.append(
-            CmocSupport(**pick(CmocRef, c), counts=counts, sources=_relation_sources(grouped))
+    whole: dict[str, dict[str, int]] = {r.value: {} for r in Relation}
+    on_cmoc: list[dict[str, dict[str, int]]] = [{r.value: {} for r in Relation} for _ in head["cmocs"]]
+    for row in rows:
+        if row["relation"] is None:
+            continue
+        relation, value = row["relation"], row["value"]
+        # Parallel lists, one entry per source; per_cmoc follows the order of head["cmocs"].
+        for source, n, per_cmoc in sorted(zip(value["ids"], value["excerpts"], value["per_cmoc"], strict=True)):
+            whole[relation][source] = n
+            for by_relation, m in zip(on_cmoc, per_cmoc, strict=True):
+                if m:
+                    by_relation[relation][source] = m
+    cmocs = [
+        CmocSupport(
+            **pick(CmocRef, c),
+            counts=RelationCounts(**{r: len(sources) for r, sources in by_relation.items()}),
+            sources=RelationExcerpts(**by_relation),
         )
-    theory = rows[0]["theory"]
+        for c, by_relation in zip(head["cmocs"], on_cmoc, strict=True)
+    ]
+    if count is CountMode.THEORY:
+        counts = RelationCounts(**{r: len(sources) for r, sources in whole.items()})
+    else:
+        counts = RelationCounts(**{r.value: sum(getattr(c.counts, r.value) for c in cmocs) for r in Relation})
+    theory = head["theory"]
     return TheorySupport(
         theory=TheoryRef.model_validate(pick(TheoryRef, theory)),
         review=theory["review"],
         count=count,
         source_kind=kind,
-        counts=_relation_counts(whole) if count is CountMode.THEORY else per_cmoc,
-        sources=_relation_sources(whole),
+        counts=counts,
+        sources=RelationExcerpts(**whole),
+        references=_sources(head["sources"]),
         cmocs=cmocs,
     )
 
@@ -276,7 +262,7 @@ def cmoc_chain(
     if not rows:
         raise NotFound("CMOC", cmoc_id)
     row = rows[0]
-    total = _total(store.read("read/cmoc_chain_excerpts_count", {"cmoc": cmoc_id}))
+    total = int(row["total"])
     items = [
         ChainExcerpt(
             id=r["excerpt"]["id"],
@@ -393,7 +379,7 @@ def _bearings(row: Row) -> list[CmocBearing]:
             via_id=b["via_id"],
             theory=_theory(b["theory"]),
         )
-        for b in [*row["direct"], *row["via_elements"]]
+        for b in row["bears_on"]
     ]
     return sorted(
         found,
@@ -528,31 +514,44 @@ def matrix(
 ) -> MatrixView:
     """Sources with evidence on the review's CMOCs (rows) by CMOCs; `limit=None` gives all rows."""
     stage = MatrixStage(stage)
-    params = {"review": review_id, "stages": MATRIX_STAGES[stage], "included_only": included_only}
-    cols = store.read("read/matrix_columns", params)
-    if not cols:
+    params = {
+        "review": review_id,
+        "stages": MATRIX_STAGES[stage],
+        "included_only": included_only,
+        "offset": min(offset, SLICE_MAX),
+        "limit": min(SLICE_MAX if limit is None else limit, SLICE_MAX - min(offset, SLICE_MAX)),
+    }
+    rows = store.read("read/matrix", params)
+    page = next((r["value"] for r in rows if r["relation"] is None), None)
+    if page is None:
         raise NotFound("review", review_id)
-    total = _total(store.read("read/matrix_rows_count", params))
+    # source id -> CMOC id -> the relations, from the one row per relation.
+    cells: dict[str, dict[str, list[Relation]]] = {}
+    for row in sorted(rows, key=lambda r: RELATION_ORDER.index(Relation(r["relation"])) if r["relation"] else -1):
+        if row["relation"] is None:
+            continue
+        relation = Relation(row["relation"])
+        for source, cmocs in zip(row["value"]["sources"], row["value"]["cmocs"], strict=True):
+            by_cmoc = cells.setdefault(source, {})
+            for cmoc in cmocs:
+                by_cmoc.setdefault(cmoc, []).append(relation)
+    total = int(page["total"])
     if limit is None:
         limit = max(total - offset, 1)
     items = [
         MatrixRow(
-            source=SourceRef.model_validate(pick(SourceRef, r["source"])),
-            cells={
-                cmoc: sorted(
-                    {Relation(c["relation"]) for c in r["cells"] if c["cmoc"] == cmoc},
-                    key=RELATION_ORDER.index,
-                )
-                for cmoc in sorted({c["cmoc"] for c in r["cells"]})
-            },
+            source=SourceRef.model_validate(pick(SourceRef, source)),
+            cells=dict(sorted(cells.get(source["id"], {}).items())),
         )
-        for r in store.read("read/matrix_rows", {**params, "offset": offset, "limit": limit})
+        for source in page["sources"]
     ]
+    # Refined CMOCs first, then by id.
+    columns = sorted(page["columns"], key=lambda c: (c["stage"] != Stage.REFINED.value, c["id"]))
     return MatrixView(
         review=review_id,
         stage=stage,
         included_only=included_only,
-        columns=[_cmoc(c) for c in cols[0]["columns"]],
+        columns=[_cmoc(c) for c in columns],
         total=total,
         limit=limit,
         offset=offset,

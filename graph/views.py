@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -168,20 +169,19 @@ class TheoryPage(Page[TheoryView]):
 # --- support per theory ------------------------------------------------------------------------
 
 
-class SupportSource(SourceRef):
-    excerpts: int = Field(description="Distinct excerpts behind this source for this relation.")
-    excerpt_ids: list[str]
+class RelationExcerpts(View):
+    """Per relation: each source (by id, in id order) and how many distinct excerpts behind it are evidence from it."""
 
-
-class RelationSources(View):
-    supports: list[SupportSource] = []
-    refines: list[SupportSource] = []
-    contests: list[SupportSource] = []
+    supports: dict[str, int] = {}
+    refines: dict[str, int] = {}
+    contests: dict[str, int] = {}
 
 
 class CmocSupport(CmocRef):
     counts: RelationCounts = Field(description="Distinct sources per relation for this CMOC.")
-    sources: RelationSources
+    sources: RelationExcerpts = Field(
+        description="Per relation, source id -> distinct excerpts on this CMOC (the CMOC's chain lists them)."
+    )
 
 
 class TheorySupport(View):
@@ -197,8 +197,11 @@ class TheorySupport(View):
             "count=cmoc: the sum over CMOCs of each CMOC's distinct sources."
         )
     )
-    sources: RelationSources = Field(
-        description="Distinct sources per relation across all the theory's CMOCs."
+    sources: RelationExcerpts = Field(
+        description="Per relation, source id -> distinct excerpts across all the theory's CMOCs."
+    )
+    references: list[SourceRef] = Field(
+        description="Every source named in `sources`, once, by id."
     )
     cmocs: list[CmocSupport]
 
@@ -418,6 +421,12 @@ class Problem(BaseModel):
     )
 
 
+@cache
+def _field_names(model: type[BaseModel]) -> frozenset[str]:
+    return frozenset(model.model_fields)
+
+
 def pick(model: type[BaseModel], props: dict[str, Any]) -> dict[str, Any]:
     """The properties a model knows, from a node's stored properties (which also hold `h` etc.)."""
-    return {k: v for k, v in props.items() if k in model.model_fields}
+    names = _field_names(model)  # model_fields is a property that costs more than the lookup
+    return {k: v for k, v in props.items() if k in names}

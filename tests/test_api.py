@@ -63,16 +63,19 @@ def test_support_gives_the_articles_sources(api: httpx.Client) -> None:
         for cmoc in body["cmocs"]:
             seen.add(local(cmoc["id"]))
             for relation in ("supports", "refines", "contests"):
-                got = {local(s["id"]) for s in cmoc["sources"][relation]}
+                got = {local(s) for s in cmoc["sources"][relation]}
                 assert got == EXPECTED_EVIDENCE.get((local(cmoc["id"]), relation), set()), (cmoc["id"], relation)
                 assert cmoc["counts"][relation] == len(got)
-                assert all(s["excerpts"] == len(s["excerpt_ids"]) >= 1 for s in cmoc["sources"][relation])
+                assert all(n >= 1 for n in cmoc["sources"][relation].values())
+                assert all(body["sources"][relation][s] >= n for s, n in cmoc["sources"][relation].items())
+        named = {s for relation in ("supports", "refines", "contests") for s in body["sources"][relation]}
+        assert [s["id"] for s in body["references"]] == sorted(named)
+        assert all(s["kind"] and "citation" in s for s in body["references"])
     assert seen == {f"cmoc-r{n}" for n in range(1, 7)}
     # CMOC 5 and 6 as the brief states them, spelled out.
     delivering = {c["id"]: c for c in ok(api.get(f"/theories/{K}pt-delivering/support"))["cmocs"]}
-    assert {s["id"] for s in delivering[K + "cmoc-r5"]["sources"]["refines"]} == {
-        K + "embuldeniya-2018", K + "pearson-watson-2018"}
-    assert {s["id"] for s in delivering[K + "cmoc-r6"]["sources"]["refines"]} == {K + "pearson-watson-2018"}
+    assert set(delivering[K + "cmoc-r5"]["sources"]["refines"]) == {K + "embuldeniya-2018", K + "pearson-watson-2018"}
+    assert set(delivering[K + "cmoc-r6"]["sources"]["refines"]) == {K + "pearson-watson-2018"}
 
 
 def test_support_count_and_source_kind(api: httpx.Client) -> None:

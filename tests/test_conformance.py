@@ -229,19 +229,28 @@ def theories(s: FalkorStore) -> None:
 
 
 def theory_support(s: FalkorStore) -> None:
-    [row] = s.read("read/theory_support", {"theory": T + "pt-data", "source_kind": None})
-    assert row["theory"] == {**DATA, "review": "tiny"}
-    [cmoc] = row["cmocs"]
-    groups = sorted(cmoc.pop("groups"), key=lambda g: (g["relation"], g["source"]["id"]))
-    assert cmoc == C2
-    assert [(g["relation"], g["source"]["id"], sorted(g["excerpts"])) for g in groups] == [
-        ("refines", T + "jones-2021", [T + "x2"]),
-        ("supports", T + "jones-2021", [T + "x3"]),
-        ("supports", T + "smith-2020", [T + "x3"])]
-    assert groups[2]["source"] == SMITH
-    [row] = s.read("read/theory_support", {"theory": T + "pt-data", "source_kind": "review"})
-    assert row["cmocs"][0]["groups"] == []
-    assert s.read("read/theory_support", {"theory": T + "nope", "source_kind": None}) == []
+    def read(theory: str, kind: str | None) -> tuple[dict[str, Any], list[tuple[str, str, int, list[int]]]]:
+        rows = s.read("read/theory_support", {"theory": T + theory, "source_kind": kind})
+        [head] = [r["value"] for r in rows if r["relation"] is None]
+        relations = [r["relation"] for r in rows if r["relation"]]
+        assert len(relations) == len(set(relations)) and set(relations) <= {"supports", "refines", "contests"}
+        groups = sorted((r["relation"], *g) for r in rows if r["relation"]
+                        for g in zip(r["value"]["ids"], r["value"]["excerpts"], r["value"]["per_cmoc"], strict=True))
+        return head, groups
+
+    head, groups = read("pt-data", None)
+    assert (head["theory"], head["cmocs"]) == ({**DATA, "review": "tiny"}, [C2])
+    # Per (relation, source): distinct excerpts across the theory, and per CMOC in the order of head["cmocs"].
+    assert groups == [("refines", T + "jones-2021", 1, [1]), ("supports", T + "jones-2021", 1, [1]),
+                      ("supports", T + "smith-2020", 1, [1])]
+    assert sorted(head["sources"], key=lambda x: x["id"]) == [JONES, SMITH]
+    head, groups = read("pt-trust", "empirical_study")
+    assert (head["cmocs"], groups) == ([C1], [("supports", T + "jones-2021", 1, [1]),
+                                               ("supports", T + "smith-2020", 2, [2])])
+    head, groups = read("pt-data", "review")
+    assert (head["cmocs"], head["sources"], groups) == ([C2], [], [])
+    assert [r for r in s.read("read/theory_support", {"theory": T + "nope", "source_kind": None})
+            if r["relation"] is None] == []
 
 
 def cmoc_chain(s: FalkorStore) -> None:
@@ -254,9 +263,11 @@ def cmoc_chain(s: FalkorStore) -> None:
         "resource": {"id": T + "res-meetings", "text": "face-to-face meetings"},
         "reasoning": {"id": T + "rea-trust", "text": "trust"},
         "outcome": {"id": T + "out-decisions", "text": "collaborative decisions"},
+        "total": 2,
     }
+    assert s.read("read/cmoc_chain", {"cmoc": T + "c2"})[0]["total"] == 2
     [row] = s.read("read/cmoc_chain", {"cmoc": T + "i1"})
-    assert (row["cmoc"]["statement_reported"], row["cmoc"]["fate"]) == (False, "merged")
+    assert (row["cmoc"]["statement_reported"], row["cmoc"]["fate"], row["total"]) == (False, "merged", 0)
     assert [row[k] for k in ("theory", "context", "resource", "reasoning", "outcome")] == [None] * 5
     assert s.read("read/cmoc_chain", {"cmoc": T + "nope"}) == []
 
@@ -277,12 +288,6 @@ def cmoc_chain_excerpts(s: FalkorStore) -> None:
         (T + "x2", "refines", "Names a barrier: dashboards were not shared."), (T + "x3", "supports", None)]
     page = s.read("read/cmoc_chain_excerpts", {"cmoc": T + "c2", "offset": 1, "limit": 1})
     assert [r["excerpt"]["id"] for r in page] == [T + "x3"]
-
-
-def cmoc_chain_excerpts_count(s: FalkorStore) -> None:
-    counts = {c: s.read("read/cmoc_chain_excerpts_count", {"cmoc": T + c})[0]["total"]
-              for c in ("c1", "c2", "i1", "nope")}
-    assert counts == {"c1": 2, "c2": 2, "i1": 0, "nope": 0}
 
 
 def cmoc_lineage(s: FalkorStore) -> None:
@@ -306,12 +311,13 @@ def trace_excerpts(s: FalkorStore) -> None:
     rows = s.read("read/trace_excerpts", params)
     assert [(r["rank"], r["excerpt"]["id"]) for r in rows] == [(0, T + "x3"), (1, T + "x1")]
     x3 = rows[0]
-    assert (x3["quoted_from"], sorted(x3["cites"], key=lambda c: c["id"]), x3["via_elements"]) == (
-        TINY_REVIEW, [JONES, SMITH], [])
-    assert sorted(x3["direct"], key=lambda d: d["via_id"]) == [
+    assert (x3["quoted_from"], sorted(x3["cites"], key=lambda c: c["id"])) == (TINY_REVIEW, [JONES, SMITH])
+    assert sorted(x3["bears_on"], key=lambda d: d["via_id"]) == [
         {"relation": "supports", "via": "CMOC", "via_id": T + "c1", "cmoc": C1, "theory": TRUST},
         {"relation": "supports", "via": "CMOC", "via_id": T + "c2", "cmoc": C2, "theory": DATA},
     ]
+    assert (rows[1]["excerpt"]["text"], rows[1]["excerpt"]["page"], rows[1]["cites"]) == (
+        "Trust grew from face-to-face meetings.", "4", [])
     assert s.read("read/trace_excerpts", {**params, "review": "other"}) == []
     assert s.read("read/trace_excerpts", {**params, "ids": []}) == []
 
@@ -352,31 +358,45 @@ def source_evidence_count(s: FalkorStore) -> None:
     assert counts == {"smith-2020": 2, "jones-2021": 3, "tiny-review": 0, "nope": 0}
 
 
-def matrix_columns(s: FalkorStore) -> None:
-    params = {"review": "tiny", "included_only": False}
-    assert s.read("read/matrix_columns", {**params, "stages": ["refined"]}) == [
-        {"review": "tiny", "columns": [C1, C2]}]
-    assert s.read("read/matrix_columns", {**params, "stages": ["refined", "initial"]}) == [
-        {"review": "tiny", "columns": [C1, C2, I1]}]
-    assert s.read("read/matrix_columns", {**params, "review": "nope", "stages": ["refined"]}) == []
+def matrix(s: FalkorStore) -> None:
+    def read(**changes: Any) -> tuple[dict[str, Any], dict[str, set[tuple[str, str]]]]:
+        params = {"review": "tiny", "stages": ["refined"], "included_only": True, "offset": 0, "limit": 10}
+        rows = s.read("read/matrix", {**params, **changes})
+        # At most one row per relation (one with nothing in it may be left out) and one page row.
+        relations = [r["relation"] for r in rows if r["relation"]]
+        assert len(relations) == len(set(relations)) and set(relations) <= {"supports", "refines", "contests"}
+        cells: dict[str, set[tuple[str, str]]] = {}
+        for r in rows:
+            if r["relation"]:
+                for source, cmocs in zip(r["value"]["sources"], r["value"]["cmocs"], strict=True):
+                    cells.setdefault(source, set()).update((c, r["relation"]) for c in cmocs)
+        [page] = [r["value"] for r in rows if r["relation"] is None]
+        return page, cells
+
+    page, cells = read()
+    assert (page["review"], sorted(page["columns"], key=lambda c: c["id"]), page["total"]) == ("tiny", [C1, C2], 2)
+    assert page["sources"] == [JONES, SMITH]
+    assert cells == {T + "jones-2021": {(T + "c1", "supports"), (T + "c2", "refines"), (T + "c2", "supports")},
+                     T + "smith-2020": {(T + "c1", "supports"), (T + "c2", "supports")}}
+    page, _ = read(offset=1, limit=1)
+    assert (page["sources"], page["total"]) == ([SMITH], 2)
+    page, cells = read(stages=["refined", "initial"], included_only=False)
+    assert (sorted(c["id"] for c in page["columns"]), page["total"], len(cells)) == (
+        [T + "c1", T + "c2", T + "i1"], 2, 2)
+    page, cells = read(stages=["initial"])
+    assert (page["columns"], page["total"], page["sources"], cells) == ([I1], 0, [], {})
+    rows = s.read("read/matrix", {"review": "nope", "stages": ["refined"], "included_only": False,
+                                  "offset": 0, "limit": 10})
+    assert all(r["relation"] and r["value"] == {"sources": [], "cmocs": []} for r in rows)  # no page row
 
 
-def matrix_rows(s: FalkorStore) -> None:
-    params = {"review": "tiny", "stages": ["refined"], "included_only": True, "offset": 0, "limit": 10}
-    rows = s.read("read/matrix_rows", params)
-    assert [(r["source"], sorted((c["cmoc"], c["relation"]) for c in r["cells"])) for r in rows] == [
-        (JONES, [(T + "c1", "supports"), (T + "c2", "refines"), (T + "c2", "supports")]),
-        (SMITH, [(T + "c1", "supports"), (T + "c2", "supports")]),
-    ]
-    assert [r["source"]["id"] for r in s.read("read/matrix_rows", {**params, "offset": 1, "limit": 1})] == [
-        T + "smith-2020"]
-    assert s.read("read/matrix_rows", {**params, "stages": ["initial"]}) == []
-
-
-def matrix_rows_count(s: FalkorStore) -> None:
-    params = {"review": "tiny", "stages": ["refined", "initial"], "included_only": False}
-    assert s.read("read/matrix_rows_count", params) == [{"total": 2}]
-    assert s.read("read/matrix_rows_count", {**params, "stages": ["initial"]}) == [{"total": 0}]
+def store_info(s: FalkorStore) -> None:
+    rows = s.read("read/store_info")
+    assert [r["value"] for r in rows if r["part"] == "schema"] == [SCHEMA_VERSION]
+    assert {r["name"]: r["value"] for r in rows if r["part"] == "nodes"} == NODES
+    assert {r["name"]: r["value"] for r in rows if r["part"] == "relationships"} == RELS
+    assert [r["value"] for r in rows if r["part"] == "reviews"] == s.read("read/review_summaries")
+    assert len(rows) == 1 + len(NODES) + len(RELS) + 1
 
 
 # --- the map files (viz) -----------------------------------------------------------------------
@@ -470,8 +490,8 @@ CASES: dict[str, Callable[..., None]] = {
         count_nodes, count_rels, review_exists, review_snapshot_nodes, review_snapshot_rels,
         review_summaries, schema_version, reviews, reviews_count, review, review_theories_count,
         review_theories, theories, theory_support, cmoc_chain, cmoc_chain_excerpts,
-        cmoc_chain_excerpts_count, cmoc_lineage, trace_excerpts, trace_cmocs, source, source_evidence,
-        source_evidence_count, matrix_columns, matrix_rows, matrix_rows_count, map_edges, map_elements,
+        cmoc_lineage, trace_excerpts, trace_cmocs, source, source_evidence,
+        source_evidence_count, matrix, store_info, map_edges, map_elements,
         map_evidence, map_excerpt_sources, map_nodes, map_scope_all, map_scope_cmoc, map_scope_review, map_scope_theory,
         map_support, map_target)},
 }

@@ -74,9 +74,12 @@ def test_support_gives_the_articles_sources(example_store: FalkorStore) -> None:
         assert [c.id for c in view.cmocs] == [K + c for c, t in THEORY_OF.items() if t == theory]
         for c in view.cmocs:
             for relation in ("supports", "refines", "contests"):
-                found = {s.id for s in getattr(c.sources, relation)}
+                found = set(getattr(c.sources, relation))
                 assert found == expected(local(c.id), relation), (c.id, relation)
                 assert getattr(c.counts, relation) == len(found)
+        # Every source named is described once, in `references`, in id order.
+        named = {s for r in ("supports", "refines", "contests") for s in getattr(view.sources, r)}
+        assert [s.id for s in view.references] == sorted(named)
 
 
 def test_support_excerpt_counts_follow_the_extraction_sheet(example_store: FalkorStore) -> None:
@@ -86,11 +89,17 @@ def test_support_excerpt_counts_follow_the_extraction_sheet(example_store: Falko
             for origin in split(row["cites"]) or [row["source"]]:
                 behind.setdefault((target, row["relation"], origin), set()).add(K + row["excerpt_id"])
     for theory in set(THEORY_OF.values()):
-        for c in queries.theory_support(example_store, K + theory).cmocs:
-            for relation in ("supports", "refines"):
-                for s in getattr(c.sources, relation):
-                    assert set(s.excerpt_ids) == behind[(local(c.id), relation, local(s.id))]
-                    assert s.excerpts == len(s.excerpt_ids)
+        view = queries.theory_support(example_store, K + theory)
+        cmocs = [local(c.id) for c in view.cmocs]
+        for relation in ("supports", "refines", "contests"):
+            for c in view.cmocs:
+                counts = getattr(c.sources, relation)
+                assert list(counts) == sorted(counts)
+                assert counts == {s: len(behind[(local(c.id), relation, local(s))]) for s in counts}
+            # Across the theory an excerpt is counted once, even where it bears on several of its CMOCs.
+            across = getattr(view.sources, relation)
+            assert across == {s: len(set().union(*(behind.get((c, relation, local(s)), set()) for c in cmocs)))
+                              for s in across}
 
 
 def test_support_counted_per_theory_or_per_cmoc(example_store: FalkorStore) -> None:
@@ -100,7 +109,7 @@ def test_support_counted_per_theory_or_per_cmoc(example_store: FalkorStore) -> N
     for relation in ("supports", "refines"):
         union = set().union(*(expected(c, relation) for c in delivering))
         assert getattr(whole.counts, relation) == len(union)
-        assert {s.id for s in getattr(whole.sources, relation)} == union
+        assert set(getattr(whole.sources, relation)) == union
         assert getattr(per_cmoc.counts, relation) == sum(len(expected(c, relation)) for c in delivering)
     assert (whole.counts.supports, per_cmoc.counts.supports, whole.counts.refines, per_cmoc.counts.refines) == (
         11, 21, 2, 3)
@@ -111,9 +120,10 @@ def test_support_counted_per_theory_or_per_cmoc(example_store: FalkorStore) -> N
 def test_support_by_source_kind(example_store: FalkorStore) -> None:
     policy = queries.theory_support(example_store, K + "pt-being", source_kind="policy_document")
     assert policy.source_kind == "policy_document"
-    assert (policy.counts.supports, policy.cmocs[0].sources.supports) == (0, [])
+    assert (policy.counts.supports, policy.cmocs[0].sources.supports, policy.references) == (0, {}, [])
     studies = queries.theory_support(example_store, K + "pt-being", source_kind="empirical_study")
-    assert {s.id for s in studies.cmocs[0].sources.supports} == expected("cmoc-r1", "supports")
+    assert set(studies.cmocs[0].sources.supports) == expected("cmoc-r1", "supports")
+    assert {s.kind for s in studies.references} == {"empirical_study"}
 
 
 def test_support_for_every_theory(example_store: FalkorStore) -> None:

@@ -53,6 +53,8 @@ def support(
     """Each CMOC of the theory with its distinct sources per relation (supports, refines, contests).
 
     A CMOC's sources are those its excerpts are evidence from: the studies an excerpt cites, else
-    the source it is quoted from. Evidence on a CMOC's elements is in the CMOC's chain.
+    the source it is quoted from. Each source id comes with the number of distinct excerpts behind
+    it (per CMOC, and across the theory); `references` describes each source once. The excerpts
+    themselves, and evidence on a CMOC's elements, are in the CMOC's chain.
     """
     return queries.theory_support(store, theory_id, source_kind, count)

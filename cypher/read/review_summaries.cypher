@@ -1,12 +1,14 @@
+// Every review with what it holds (as `store info` shows it). Counts are taken before any list is
+// collected, so no step groups rows by a list.
 MATCH (r:Review)
-OPTIONAL MATCH (t:ProgrammeTheory)-[:PART_OF]->(r)
-WITH r, count(t) AS theories
-OPTIONAL MATCH (c:CMOC)-[:PART_OF]->(r)
-WITH r, theories, collect(c.stage) AS stages
-OPTIONAL MATCH (s:Source)-[:PART_OF]->(r)
-WITH r, theories, stages, collect(s.kind) AS kinds
 OPTIONAL MATCH (e:Entity:Excerpt {review: r.id})
-WITH r, theories, stages, kinds, count(e) AS excerpts
+WITH r, count(e) AS excerpts
+OPTIONAL MATCH (r)<-[:PART_OF]-(t:ProgrammeTheory)
+WITH r, excerpts, count(t) AS theories
+OPTIONAL MATCH (r)<-[:PART_OF]-(c:CMOC)
+WITH r, excerpts, theories, collect(c.stage) AS stages
+OPTIONAL MATCH (r)<-[:PART_OF]-(s:Source)
+WITH r, excerpts, theories, stages, collect(s.kind) AS kinds
 RETURN r.id AS id,
        r.title AS title,
        theories,

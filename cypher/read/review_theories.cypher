@@ -1,14 +1,17 @@
 // One page of a review's programme theories, with their CMOCs and distinct evidence sources.
+// The source counts walk each theory's evidence without naming the relationships or the excerpts,
+// so FalkorDB yields each (CMOC, source) pair once instead of a row per excerpt; counted DISTINCT, the
+// answer is the same where every path is a row. The far ends are unlabelled: the types fix them.
 MATCH (:Review {id: $review})<-[:PART_OF]-(t:ProgrammeTheory)
 WITH t ORDER BY t.id SKIP $offset LIMIT $limit
-OPTIONAL MATCH (c:CMOC)-[:BELONGS_TO]->(t)
+OPTIONAL MATCH (t)<-[:BELONGS_TO]-(c)
 WITH t, count(c) AS cmocs
-OPTIONAL MATCH (t)<-[:BELONGS_TO]-(:CMOC)<-[l:SUPPORTS|REFINES|CONTESTS]-(:Excerpt)-[:EVIDENCE_FROM]->(s:Source)
-WITH t, cmocs,
-     collect(DISTINCT CASE WHEN type(l) = 'SUPPORTS' THEN s.id END) AS supporting,
-     collect(DISTINCT s.id) AS sources
+OPTIONAL MATCH (t)<-[:BELONGS_TO]-()<-[:SUPPORTS]-()-[:EVIDENCE_FROM]->(s)
+WITH t, cmocs, count(DISTINCT s) AS supporting_sources
+OPTIONAL MATCH (t)<-[:BELONGS_TO]-()<-[:SUPPORTS|REFINES|CONTESTS]-()-[:EVIDENCE_FROM]->(s)
+WITH t, cmocs, supporting_sources, count(DISTINCT s) AS evidence_sources
 RETURN t {.*} AS theory,
        cmocs,
-       size(supporting) AS supporting_sources,
-       size(sources) AS evidence_sources
+       supporting_sources,
+       evidence_sources
 ORDER BY theory.id

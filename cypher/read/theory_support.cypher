@@ -1,15 +1,56 @@
-// A theory's CMOCs with, per relation and source, the excerpts that are evidence from that source.
-// Aggregated here rather than per link: a theory can rest on thousands of links.
+// A theory's support in one read: one row per relation (`relation` supports, refines, contests) whose
+// `value` has, per source with evidence of that relation on the theory's CMOCs, the source id (`ids`),
+// how many distinct excerpts behind it are evidence from it across the theory (`excerpts`) and on each
+// CMOC (`per_cmoc`, in CMOC id order); and one row with `relation` null whose `value` has the theory,
+// its CMOCs in id order and every source named, once. No null row if there is no such theory; a
+// relation with no evidence may have no row. Counts, not excerpt ids: a theory can rest on thousands of
+// links (each CMOC's evidence chain lists them).
+// Each relation type is walked on its own without naming the relationship, and the far ends are left
+// unlabelled (the relationship types fix them): FalkorDB then walks its matrices in batches instead of
+// building each relationship or testing a label per row. c, x and s are all used, which keeps one row
+// per link and source (FalkorDB merges the paths through a node that is not used again).
+// Starts from the theory's index.
 MATCH (t:ProgrammeTheory {id: $theory})
-OPTIONAL MATCH (c:CMOC)-[:BELONGS_TO]->(t)
-OPTIONAL MATCH (x:Excerpt)-[l:SUPPORTS|REFINES|CONTESTS]->(c)
-OPTIONAL MATCH (x)-[:EVIDENCE_FROM]->(s:Source)
-WITH t, c, toLower(type(l)) AS relation, s, collect(x.id) AS excerpts
-WITH t, c, collect(CASE
-    WHEN s IS NULL OR ($source_kind IS NOT NULL AND s.kind <> $source_kind) THEN null
-    ELSE {relation: relation, excerpts: excerpts,
-          source: s {.id, .kind, .citation, .title, .year, .doi, .included}}
-  END) AS groups
-ORDER BY c.id
-WITH t, collect(c {.id, .label, .stage, .statement, groups: groups}) AS cmocs
-RETURN t {.id, .review, .title, .theme, .stage} AS theory, cmocs
+OPTIONAL MATCH (t)<-[:BELONGS_TO]-(k)
+WITH t, k ORDER BY k.id
+WITH t, collect(k) AS cmocs
+MATCH (t)<-[:BELONGS_TO]-(c)<-[:SUPPORTS]-(x)-[:EVIDENCE_FROM]->(s)
+WHERE $source_kind IS NULL OR s.kind = $source_kind
+WITH cmocs, s, count(DISTINCT x) AS excerpts, collect(c) AS linked
+RETURN 'supports' AS relation,
+       {ids: collect(s.id), excerpts: collect(excerpts),
+        per_cmoc: collect([k IN cmocs | size([y IN linked WHERE y = k])])} AS value
+UNION ALL
+MATCH (t:ProgrammeTheory {id: $theory})
+OPTIONAL MATCH (t)<-[:BELONGS_TO]-(k)
+WITH t, k ORDER BY k.id
+WITH t, collect(k) AS cmocs
+MATCH (t)<-[:BELONGS_TO]-(c)<-[:REFINES]-(x)-[:EVIDENCE_FROM]->(s)
+WHERE $source_kind IS NULL OR s.kind = $source_kind
+WITH cmocs, s, count(DISTINCT x) AS excerpts, collect(c) AS linked
+RETURN 'refines' AS relation,
+       {ids: collect(s.id), excerpts: collect(excerpts),
+        per_cmoc: collect([k IN cmocs | size([y IN linked WHERE y = k])])} AS value
+UNION ALL
+MATCH (t:ProgrammeTheory {id: $theory})
+OPTIONAL MATCH (t)<-[:BELONGS_TO]-(k)
+WITH t, k ORDER BY k.id
+WITH t, collect(k) AS cmocs
+MATCH (t)<-[:BELONGS_TO]-(c)<-[:CONTESTS]-(x)-[:EVIDENCE_FROM]->(s)
+WHERE $source_kind IS NULL OR s.kind = $source_kind
+WITH cmocs, s, count(DISTINCT x) AS excerpts, collect(c) AS linked
+RETURN 'contests' AS relation,
+       {ids: collect(s.id), excerpts: collect(excerpts),
+        per_cmoc: collect([k IN cmocs | size([y IN linked WHERE y = k])])} AS value
+UNION ALL
+MATCH (t:ProgrammeTheory {id: $theory})
+OPTIONAL MATCH (t)<-[:BELONGS_TO]-(k)
+WITH t, k ORDER BY k.id
+WITH t, collect(k) AS cmocs
+OPTIONAL MATCH (t)<-[:BELONGS_TO]-()<-[:SUPPORTS|REFINES|CONTESTS]-()-[:EVIDENCE_FROM]->(s)
+WHERE $source_kind IS NULL OR s.kind = $source_kind
+WITH t, cmocs, collect(DISTINCT s) AS sources
+RETURN null AS relation,
+       {theory: t {.id, .review, .title, .theme, .stage},
+        cmocs: [k IN cmocs | k {.id, .label, .stage, .statement}],
+        sources: [s IN sources | s {.id, .kind, .citation, .title, .year, .doi, .included}]} AS value
