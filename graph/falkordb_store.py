@@ -53,20 +53,27 @@ def _graphs(db: Any) -> list[str]:
 
 
 def _copy(db: Any) -> None:
-    """GRAPH.COPY forks the server; while a journal rewrite holds the fork it fails, so wait once."""
-    try:
-        db.execute_command("GRAPH.COPY", GRAPH, STAGING)
-        return
-    except redis.exceptions.ResponseError as exc:
-        if "fork" not in str(exc):
-            raise
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        info = db.client.info("persistence")
-        if not info.get("aof_rewrite_in_progress") and not info.get("rdb_bgsave_in_progress"):
-            break
-        time.sleep(0.05)
-    db.execute_command("GRAPH.COPY", GRAPH, STAGING)
+    """GRAPH.COPY forks the server; while a journal rewrite holds the fork it fails, so wait and try again.
+
+    A failed attempt may leave a partial staging graph behind, which the next attempt would
+    refuse to overwrite ("destination key already exists"): it is deleted first.
+    """
+    deadline = time.monotonic() + 300
+    while True:
+        if STAGING in _graphs(db):
+            db.select_graph(STAGING).delete()
+        try:
+            db.execute_command("GRAPH.COPY", GRAPH, STAGING)
+            return
+        except redis.exceptions.ResponseError as exc:
+            retryable = "fork" in str(exc) or "already exists" in str(exc)
+            if not retryable or time.monotonic() > deadline:
+                raise
+        while time.monotonic() < deadline:
+            info = db.client.info("persistence")
+            if not info.get("aof_rewrite_in_progress") and not info.get("rdb_bgsave_in_progress"):
+                break
+            time.sleep(0.05)
 
 
 def fulltext_query(text: str) -> str | None:
@@ -274,11 +281,10 @@ class FalkorStore:
 
     def _write_staged(self, work: Callable[[Any], T]) -> T:
         db = self._db
-        graphs = _graphs(db)
-        if STAGING in graphs:  # left by a process that was killed mid-write
+        if GRAPH in _graphs(db):
+            _copy(db)  # also drops a staging graph left by a process killed mid-write
+        elif STAGING in _graphs(db):
             db.select_graph(STAGING).delete()
-        if GRAPH in graphs:
-            _copy(db)
         staging = db.select_graph(STAGING)
         self._create_schema(staging)
         try:
