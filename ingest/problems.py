@@ -26,6 +26,9 @@ _REPR = reprlib.Repr(
 _NO_VALUE: object = object()
 
 _LINE_OR_ROW = re.compile(r"\b(?:line|row) (\d+)")
+# Every character str.splitlines() breaks at: none may reach a problem's one line raw.
+_LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+REASON_WIDTH = 200
 
 SLUG_EXPECTED = "a slug: lower-case letters, digits and hyphens, starting with a letter or digit"
 _SLUG = TypeAdapter(Slug)
@@ -48,7 +51,8 @@ class Problem:
             + ([f"field {self.field!r}"] if self.field else [])
         )
         got = f"got {self.value}; " if self.value is not None else ""
-        return f"{head}: {got}expected {self.expected}"
+        # Readers quote what the user wrote with shown(); this is the net for anything missed.
+        return one_line(f"{head}: {got}expected {self.expected}")
 
 
 class BundleInvalid(CmographError):
@@ -78,6 +82,19 @@ def shown(value: object) -> str:
     """A short, printable repr of a bad value."""
     text = _REPR.repr(value)
     return text if len(text) <= VALUE_WIDTH else text[: VALUE_WIDTH - 1] + "…"
+
+
+def one_line(text: str) -> str:
+    """`text` with any line break escaped as repr shows it, so a problem stays on its line."""
+    return _LINE_BREAKS.sub(lambda match: repr(match.group())[1:-1], text)
+
+
+def reason(said: BaseException | str, width: int = REASON_WIDTH) -> str:
+    """A library's error message as one short line: its text may quote the user's file."""
+    text = " ".join(str(said).split())
+    if not text:
+        return type(said).__name__ if isinstance(said, BaseException) else "no reason given"
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def render_path(loc: Loc) -> str:

@@ -18,7 +18,7 @@ from bibtexparser.model import (
     ParsingFailedBlock,
 )
 
-from cmograph.ingest.problems import Found, Origin, Problem, is_slug, shown, slug_expected
+from cmograph.ingest.problems import Found, Origin, Problem, is_slug, reason, shown, slug_expected
 from cmograph.ingest.read_models import Reading
 from cmograph.ingest.read_text import decode_utf8, within_limit
 
@@ -56,6 +56,21 @@ RIS_TAGS: dict[str, tuple[str, ...]] = {
 }
 _RIS_ID, _RIS_START, _RIS_END = "ID", "TY", "ER"
 _RIS_TAG_LINE = re.compile(r"^([A-Z][A-Z0-9])  -(?: |$)")
+# A line that starts like a tag but is not one: "TI - x", "TI  -x", "TI- x", " TI  - x",
+# "TI – x" (a word processor's dash), "ti  - x", "TI  x". Any other line in a record
+# continues the field above it, as a multi-line abstract does; these would be swallowed
+# into that field. "AI-driven" or "UK-wide" (no space at the hyphen) is text, not a tag, and
+# a missing hyphen is only recognised after a tag rispy knows ("OK  so" may be text too).
+_RIS_KNOWN_TAGS = "|".join(sorted(set(rispy.TAG_KEY_MAPPING) - {"UK"}))  # UK: rispy's "unknown"
+_RIS_MISTYPED_TAG = re.compile(
+    r"^\s*(?:([A-Z][A-Z0-9])(?:\s+[-–—]|[-–—]\s)"  # a tag with the wrong spacing or dash
+    r"|([a-z][a-z0-9])  - "  # a lower-case tag
+    rf"|({_RIS_KNOWN_TAGS})(?:\t|  +)(?=[^-–—\s]))"  # a known tag without its hyphen
+)
+_RIS_TAG_EXPECTED = (
+    "a RIS tag line: a two-character tag, two spaces, a hyphen and a space, then the value "
+    "(e.g. 'TI  - A title')"
+)
 
 # Problems name fields as the citation file does ("journal", "AU"), not as Source does.
 _BIB_NAMES = {source: bib for bib, source in reversed(BIB_FIELDS.items())} | {"id": "key"}
@@ -94,7 +109,9 @@ def _read_bibtex(file: str, text: str, problems: list[Problem], reading: Reading
     try:
         library = bibtexparser.parse_string(text)
     except Exception as exc:  # a parser crash on hostile input is a problem, not a traceback
-        problems.append(Problem(file, expected=f"a BibTeX file bibtexparser can read ({exc})"))
+        problems.append(
+            Problem(file, expected=f"a BibTeX file bibtexparser can read ({reason(exc)})")
+        )
         reading.incomplete.add(CITATIONS)
         return
     # Braced groups are kept while decoding so " and " inside {Procter and Gamble} is not split.
@@ -106,10 +123,8 @@ def _read_bibtex(file: str, text: str, problems: list[Problem], reading: Reading
                 Problem(file, where, "key", shown(block.key), "each entry key once in the file")
             )
         elif isinstance(block, DuplicateFieldKeyBlock):
-            reason = str(block.error).split(". Note", 1)[0]
-            problems.append(
-                Problem(file, where, expected=f"each field once in an entry ({reason})")
-            )
+            said = reason(str(block.error).split(". Note", 1)[0])
+            problems.append(Problem(file, where, expected=f"each field once in an entry ({said})"))
             if isinstance(block.ignore_error_block, Entry):
                 reading.broken_ids.add(block.ignore_error_block.key)
         elif isinstance(block, ParsingFailedBlock):
@@ -127,14 +142,14 @@ def _read_bibtex(file: str, text: str, problems: list[Problem], reading: Reading
 
 def _failed_block(file: str, where: str | None, block: ParsingFailedBlock) -> Problem:
     # bibtexparser's message opens with its own 0-based line numbers; keep only the reason.
-    reason = getattr(block.error, "abort_reason", None) or str(block.error)
-    reason = reason.split("bibtex:", 1)[-1].strip()
+    said = getattr(block.error, "abort_reason", None) or str(block.error)
+    said = reason(said.split("bibtex:", 1)[-1])
     first_line = (block.raw or "").strip().splitlines()[:1]
     return Problem(
         file,
         where,
         value=shown(first_line[0]) if first_line else None,
-        expected=f"a complete entry such as @article{{key, title = {{...}}}} ({reason})",
+        expected=f"a complete entry such as @article{{key, title = {{...}}}} ({said})",
     )
 
 
@@ -197,7 +212,7 @@ def _read_ris(file: str, text: str, problems: list[Problem], reading: Reading) -
         try:
             records = rispy.loads("\n".join(lines))
         except Exception as exc:  # rispy on hostile input: report, keep reading other records
-            problems.append(origin.problem((), f"a RIS record rispy can read ({exc})"))
+            problems.append(origin.problem((), f"a RIS record rispy can read ({reason(exc)})"))
             continue
         for record in records:
             if citation := _ris_citation(record, origin, problems):
@@ -219,6 +234,12 @@ def _ris_records(file: str, text: str, problems: list[Problem]) -> Iterator[tupl
                 yield start, [*lines, f"{_RIS_END}  - "]
             start, lines = number, [line]
         elif lines:
+            if tag is None and (mistyped := _RIS_MISTYPED_TAG.match(line)):
+                code = next(group for group in mistyped.groups() if group)
+                problems.append(
+                    Problem(file, f"line {number}", code.upper(), shown(line), _RIS_TAG_EXPECTED)
+                )
+                continue  # not read into the field above
             lines.append(line)
             if tag == _RIS_END:
                 yield start, lines

@@ -22,12 +22,14 @@ from cmograph.ingest.columns import (
     WHOLE_NUMBER_COLUMNS,
 )
 from cmograph.ingest.problems import (
+    VALUE_WIDTH,
     Found,
     Origin,
     Problem,
     is_slug,
     nearest,
     one_of,
+    shown,
     slug_expected,
 )
 from cmograph.ingest.read_models import Reading, validate_item
@@ -92,7 +94,7 @@ def _columns(file: str, table: Table, problems: list[Problem]) -> dict[str, int]
                 Problem(
                     file,
                     f"row 1, column {letter}",
-                    value=repr(raw),
+                    value=shown(raw),
                     expected=f"a known column name: {one_of(COLUMNS)}{hint}",
                 )
             )
@@ -100,7 +102,7 @@ def _columns(file: str, table: Table, problems: list[Problem]) -> dict[str, int]
             found[name] = index
     for name in REQUIRED:
         if name not in found:
-            seen = ", ".join(h.strip() for h in table.header if h.strip()) or "none"
+            seen = _header_list([h.strip() for h in table.header if h.strip()])
             problems.append(
                 Problem(
                     file,
@@ -110,6 +112,16 @@ def _columns(file: str, table: Table, problems: list[Problem]) -> dict[str, int]
                 )
             )
     return found
+
+
+def _header_list(headers: list[str], most: int = 20) -> str:
+    """The headers found, for a message: plain names as written, anything else (a line
+    break, a 5,000-character cell) quoted and cut short, so the problem stays one line."""
+    if not headers:
+        return "none"
+    names = [h if h.isprintable() and len(h) <= VALUE_WIDTH else shown(h) for h in headers[:most]]
+    more = f" and {len(headers) - most} more" if len(headers) > most else ""
+    return ", ".join(names) + more
 
 
 def _read_row(

@@ -18,6 +18,7 @@ from cmograph.ingest.read_text import decode_utf8, within_limit
 _BUNDLE_ONLY_KEYS = set(Bundle.model_fields) - set(ReviewFile.model_fields)
 
 LineFinder = Callable[[Loc], int | None]
+_STR_TAG, _MERGE_TAG = "tag:yaml.org,2002:str", "tag:yaml.org,2002:merge"
 
 
 def read_review(
@@ -68,6 +69,7 @@ def _load_yaml(
         if root is None:
             return None, None
         _check_duplicate_keys(file, root, problems)
+        _keys_as_written(root)
         return loader.construct_document(root), _line_finder(root)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -88,21 +90,50 @@ def _load_yaml(
     return None
 
 
+def _keys_as_written(root: Node) -> None:
+    """Read every plain mapping key as the text written, so `yes:` or `2024-01-01:` stays a
+    key named as in the file (not True or a date) and problems name and locate it as such.
+
+    No field of a review file is keyed by anything but a name; merge keys (`<<`) are kept.
+    """
+    seen: set[int] = set()  # aliases share nodes: visit each once
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, MappingNode):
+            for key_node, value_node in node.value:
+                if isinstance(key_node, ScalarNode) and key_node.tag not in {_STR_TAG, _MERGE_TAG}:
+                    key_node.tag = _STR_TAG
+                stack.extend((key_node, value_node))
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+
+
 def _line_finder(root: Node) -> LineFinder:
-    """Map a path such as ("cmocs", 3, "lineage", "fate") to the line of the deepest node found."""
+    """Map a path such as ("cmocs", 3, "lineage", "fate") to a line: that of the last key
+    found in it (the field a problem names), or of the list item the path ends in."""
 
     def line_of(loc: Loc) -> int | None:
-        node = root
+        node, line = root, root.start_mark.line + 1
         for part in loc:
-            child: Node | None = None
             if isinstance(node, MappingNode):
-                child = next((v for k, v in node.value if _key(k) == part), None)
-            elif isinstance(node, SequenceNode) and isinstance(part, int):
-                child = node.value[part] if 0 <= part < len(node.value) else None
-            if child is None:
+                pair = next(((k, v) for k, v in node.value if _key(k) == part), None)
+                if pair is None:
+                    break
+                line, node = pair[0].start_mark.line + 1, pair[1]
+            elif (
+                isinstance(node, SequenceNode)
+                and isinstance(part, int)
+                and 0 <= part < len(node.value)
+            ):
+                node = node.value[part]
+                line = node.start_mark.line + 1
+            else:
                 break
-            node = child
-        return node.start_mark.line + 1
+        return line
 
     return line_of
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 import warnings
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -12,12 +13,14 @@ import openpyxl
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from cmograph.ingest.problems import Problem, shown
+from cmograph.ingest.problems import VALUE_WIDTH, Problem, reason, shown
 from cmograph.ingest.read_text import MAX_FIELD_CHARS, decode_utf8
 
 SHEET_NAME = "extraction"
 _CSV_ADVICE = " (save the sheet as 'CSV UTF-8')"
 _DELIMITERS = (",", ";", "\t")
+# The largest value csv.field_size_limit accepts everywhere (a C long is 32 bits on Windows).
+_CSV_FIELD_LIMIT = min(sys.maxsize, 2**31 - 1)
 
 
 @dataclass
@@ -56,8 +59,10 @@ def _read_csv(file: str, data: bytes, problems: list[Problem]) -> Table | None:
     text = decode_utf8(file, data, problems, _CSV_ADVICE)
     if text is None:
         return None
-    # Raise csv's own cap (128 KiB) above ours, so the size problem is reported in our words.
-    csv.field_size_limit(max(csv.field_size_limit(), MAX_FIELD_CHARS + 2))
+    # Lift csv's own cap (128 KiB) out of the way, so an oversized cell is read whole and
+    # reported by the per-field check with its row and column. No cell can outgrow the file
+    # (itself capped by the API's body limit); csv.Error for size is now for > 2**31 only.
+    csv.field_size_limit(max(csv.field_size_limit(), _CSV_FIELD_LIMIT))
     first_line = text.split("\n", 1)[0]
     # Excel in some locales saves "CSV" with semicolons: take the header's commonest separator.
     delimiter = max(_DELIMITERS, key=first_line.count)
@@ -74,7 +79,7 @@ def _read_csv(file: str, data: bytes, problems: list[Problem]) -> Table | None:
         else:
             expected = (
                 "well-formed CSV: a quoted cell ends with a quote, and quotes inside it are "
-                f"doubled (the CSV reader said: {exc})"
+                f"doubled (the CSV reader said: {reason(exc)})"
             )
         where = f"line {start} (row {len(records) + 1})"
         problems.append(Problem(file, where, expected=expected))
@@ -96,7 +101,7 @@ def _read_xlsx(file: str, data: bytes, problems: list[Problem]) -> Table | None:
         problems.append(
             Problem(
                 file,
-                expected=f"an Excel workbook (.xlsx) ({type(exc).__name__}: {exc})"[:300],
+                expected=f"an Excel workbook (.xlsx) ({type(exc).__name__}: {reason(exc)})",
             )
         )
         return None
@@ -152,8 +157,10 @@ def _check_structure(file: str, sheet: Worksheet, table: Table, problems: list[P
 
 
 def _column_name(header: list[str], index: int) -> str:
+    """The header as written, or the column's letter where there is none to show on one line."""
     name = header[index].strip() if index < len(header) else ""
-    return name or f"column {get_column_letter(index + 1)}"
+    plain = name.isprintable() and len(name) <= VALUE_WIDTH
+    return name if name and plain else f"column {get_column_letter(index + 1)}"
 
 
 def _cell_text(value: object) -> str:

@@ -26,7 +26,7 @@ from cmograph.graph.models import (
 )
 from cmograph.ingest.bundle_reader import read_bundle
 from cmograph.ingest.columns import COLUMNS, EXCERPT_ID, MODEL_TO_COLUMN, REQUIRED, SOURCE, TEXT
-from cmograph.ingest.problems import BundleInvalid, Problem
+from cmograph.ingest.problems import BundleInvalid, Problem, shown
 
 REVIEW_YAML = """\
 review:
@@ -550,6 +550,130 @@ def test_a_huge_field_is_refused_not_a_crash(tmp_path: Path) -> None:
     problem = find(problems, "extraction.csv", "row 2", "text")
     assert "at most 1,000,000 characters in one field (this one has 1,000,001)" in str(problem)
     assert problem.value is not None and len(problem.value) <= 80
+
+
+# --- found by tests/test_fuzz_bundles.py ---------------------------------------------------
+
+LONE_REVIEW = REVIEW_YAML.replace(", evidence: [ex-2]", "")
+FIELD_CAP = "at most 1,000,000 characters in one field"
+
+
+def rejection_of(path: Path) -> BundleInvalid:
+    """The error itself, checked to list each problem on a line of its own."""
+    with pytest.raises(BundleInvalid) as caught:
+        read_bundle(path)
+    lines = str(caught.value).split("\n")
+    assert len(lines) == len(caught.value.problems) + 1, str(caught.value)[:2000]
+    return caught.value
+
+
+def test_a_csv_cell_over_the_csv_modules_own_cap_is_located_by_row_and_column(
+    tmp_path: Path,
+) -> None:
+    # Over csv's field limit as it was raised before (1,000,002): csv.Error gave a line, no column.
+    quote, rationale = "q" * 1_005_000, "r" * 2_000_000
+    csv_text = (
+        "excerpt_id,source,text,bears_on,relation,rationale\r\n"
+        f'ex-1,smith-2020,"{quote}",cmoc-r1,supports,\r\n'
+        f"ex-2,smith-2020,Fine,cmoc-r1,refines,{rationale}\r\n"
+    )
+    error = rejection_of(write_bundle(tmp_path, review_yaml=LONE_REVIEW, extraction_csv=csv_text))
+    assert [(p.file, p.where, p.field, p.expected) for p in error.problems] == [
+        ("extraction.csv", "row 2", "text", f"{FIELD_CAP} (this one has 1,005,000)"),
+        ("extraction.csv", "row 3", "rationale", f"{FIELD_CAP} (this one has 2,000,000)"),
+    ]
+    assert all(p.value is not None and len(p.value) <= 80 for p in error.problems)
+
+
+def test_a_header_with_a_line_break_stays_on_one_line(tmp_path: Path) -> None:
+    csv_text = 'excerpt_id,source,"te\nxt","' + "h" * 5_000 + '"\nex-1,smith-2020,A quote,x\n'
+    error = rejection_of(write_bundle(tmp_path, review_yaml=LONE_REVIEW, extraction_csv=csv_text))
+    [column_c, column_d, missing] = error.problems
+    assert (column_c.file, column_c.where, column_c.field) == (
+        "extraction.csv",
+        "row 1, column C",
+        None,
+    )
+    assert column_c.value == r"'te\nxt'"
+    long_header = shown("h" * 5_000)
+    assert len(long_header) <= 80 and (column_d.where, column_d.value) == (
+        "row 1, column D",
+        long_header,
+    )
+    assert (missing.file, missing.where, missing.field) == ("extraction.csv", "row 1", "text")
+    assert missing.expected == (
+        f"a column named 'text' (columns found: excerpt_id, source, 'te\\nxt', {long_header})"
+    )
+
+
+def test_a_line_break_in_any_problem_is_escaped() -> None:
+    problem = Problem("extraction.csv", "row 1", "a\nb", "'x'", "one line\r\nor two\u2028or three")
+    assert str(problem) == (
+        "extraction.csv, row 1, field 'a\\nb': got 'x'; expected one line\\r\\nor two\\u2028or three"
+    )
+
+
+def test_yaml_keys_that_yaml_reads_as_other_things_are_named_and_located_as_written(
+    tmp_path: Path,
+) -> None:
+    review = LONE_REVIEW.replace(
+        "  title: Integrated care system leadership\n",
+        "  title: Integrated care system leadership\n  2024-01-01:\n    - a note\n",
+    )
+    review = review.replace(
+        "    label: Initial CMOC 1\n", "    label: Initial CMOC 1\n    123: x\n"
+    )
+    review += "yes: 1\n~: nothing\n"
+    lines = review.splitlines()
+    error = rejection_of(write_bundle(tmp_path, review_yaml=review))
+    found = [(p.where, p.field, p.value) for p in error.problems]
+    assert found == [
+        (f"line {lines.index('  2024-01-01:') + 1}", "review.2024-01-01", "['a note']"),
+        (f"line {lines.index('    123: x') + 1}", "cmocs[0].123", "'x'"),
+        (f"line {lines.index('yes: 1') + 1}", "yes", "1"),
+        (f"line {lines.index('~: nothing') + 1}", "~", "'nothing'"),
+    ]
+    assert all(
+        p.file == "review.yaml" and p.expected.startswith("a known field name")
+        for p in error.problems
+    )
+
+
+def test_a_mistyped_ris_tag_line_is_a_problem_not_part_of_the_field_above(tmp_path: Path) -> None:
+    ris = (
+        "TY  - JOUR\nID  - doe-2019\nTI - Earlier work\nAB  - An abstract\n"
+        "that wraps, AI-driven and UK-wide.\nau  - Doe, J.\nPY  -2019\nER  - \n"
+    )
+    error = rejection_of(write_bundle(tmp_path, review_yaml=LONE_REVIEW, refs_ris=ris))
+    expected = (
+        "a RIS tag line: a two-character tag, two spaces, a hyphen and a space, then the value "
+        "(e.g. 'TI  - A title')"
+    )
+    assert error.problems == [
+        Problem("refs.ris", "line 3", "TI", "'TI - Earlier work'", expected),
+        Problem("refs.ris", "line 6", "AU", "'au  - Doe, J.'", expected),
+        Problem("refs.ris", "line 7", "PY", "'PY  -2019'", expected),
+    ]
+    # A line with no tag at all still continues the field above it.
+    write_bundle(
+        tmp_path,
+        refs_ris="\n".join(
+            line
+            for line in ris.splitlines()
+            if "Doe" not in line and "Earlier" not in line and "PY" not in line
+        )
+        + "\n",
+    )
+    [source] = [s for s in read_bundle(tmp_path).sources if s.id == "doe-2019"]
+    assert source.title is None and source.year is None
+
+
+def test_sheet_cells_are_trimmed_around_not_inside(tmp_path: Path) -> None:
+    csv_text = 'excerpt_id,source,text\n ex-1 ,\tsmith-2020,"  A quote\n  kept inside \n"\n'
+    bundle = read_bundle(write_bundle(tmp_path, review_yaml=LONE_REVIEW, extraction_csv=csv_text))
+    assert bundle.excerpts == [
+        Excerpt(id="ex-1", source="smith-2020", text="A quote\n  kept inside")
+    ]
 
 
 def test_every_excerpt_and_link_field_has_a_column() -> None:
