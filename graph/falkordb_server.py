@@ -16,13 +16,13 @@ import json
 import os
 import shutil
 import signal
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import psutil
-import redis.exceptions
 
 STOP_WAIT_SECONDS = 60.0  # a server flushing a large journal on SIGTERM may take this long
 
@@ -132,24 +132,38 @@ def release(path: Path, client: Any) -> None:
     """Let go of the store's server: stop it if this process is its last client, then tidy its files.
 
     The server removes its pid file once the journal is flushed and the socket closed; its
-    process may take seconds more to exit, which we do not wait for.
+    process may take seconds more to exit, which we do not wait for. A server that is still
+    running and was not stopped here (other clients, or its count failed) is left alone.
     """
     with store_lock(path):
-        pid = _pid(client)
-        with contextlib.suppress(redis.exceptions.RedisError, OSError):
+        pid = _pid(client) or 0
+        running = bool(pid) and _alive(pid)
+        stopped = False
+        with contextlib.suppress(Exception):
             client.connection_pool.disconnect()
-            if pid and _alive(pid):
-                # One connection is the count's own; more are other processes'.
-                if client._connection_count() > 1:
-                    client.connection_pool.disconnect()
-                    return
+            # One connection is the count's own; more are other processes'. A server that does not
+            # answer the count is not ours to signal (its pid may belong to another process by now).
+            if running and len(client.client_list()) <= 1:
                 client.connection_pool.disconnect()
                 os.kill(pid, signal.SIGTERM)
+                stopped = True
+        with contextlib.suppress(Exception):
+            client.connection_pool.disconnect()
+        if running and not stopped:
+            return
         pidfile = client.pidfile
-        if pid:
+        if stopped:
             _wait(lambda: pidfile and os.path.exists(pidfile) and _alive(pid), STOP_WAIT_SECONDS)
         with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
             if json.loads(registry(path).read_text())["unixsocket"] == client.socket_file:
                 registry(path).unlink()
-        if client.redis_dir and not (pid and _alive(pid) and pidfile and os.path.exists(pidfile)):
-            shutil.rmtree(client.redis_dir, ignore_errors=True)
+        _remove_server_dir(client.socket_file)
+
+
+def _remove_server_dir(socket_file: str | None) -> None:
+    """The stopped server's private folder (socket, pid file, config, log), whoever started it."""
+    if not socket_file:
+        return
+    folder = Path(socket_file).parent
+    if folder.parent == Path(tempfile.gettempdir()) and (folder / "redis.config").exists():
+        shutil.rmtree(folder, ignore_errors=True)

@@ -69,6 +69,7 @@ def _copy(db: Any) -> None:
             retryable = "fork" in str(exc) or "already exists" in str(exc)
             if not retryable or time.monotonic() > deadline:
                 raise
+        time.sleep(0.1)  # a fork can fail for want of memory too, with nothing to wait for
         while time.monotonic() < deadline:
             info = db.client.info("persistence")
             if not info.get("aof_rewrite_in_progress") and not info.get("rdb_bgsave_in_progress"):
@@ -76,10 +77,15 @@ def _copy(db: Any) -> None:
             time.sleep(0.05)
 
 
-def fulltext_query(text: str) -> str | None:
-    """Plain words joined with RediSearch's OR, so punctuation in user text is never syntax."""
+def fulltext_queries(text: str) -> list[str]:
+    """RediSearch queries for a user's text, narrowest first: its words as a phrase, all of them, any of them.
+
+    Plain words only, so punctuation in user text is never syntax.
+    """
     words = query_words(text)
-    return "|".join(words) if words else None
+    if len(words) < 2:
+        return words
+    return ['"' + " ".join(words) + '"', " ".join(words), "|".join(words)]
 
 
 def _literal(value: Any) -> str:
@@ -140,7 +146,7 @@ class FalkorStore:
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path).expanduser().resolve()
         self.location = str(self.path)
-        self._lost = False
+        self._lost_db: Any = None  # the client whose server stopped answering
         self._restart_lock = threading.Lock()
         self._release: Callable[[], Any] = weakref.finalize(self, _nothing)
         self._db = self._open()
@@ -207,14 +213,17 @@ class FalkorStore:
 
     def _call(self, fn: Callable[[], T], idempotent: bool = False) -> T:
         """Run `fn` against the server; a read that finds the server gone restarts it and runs once more."""
-        if self._lost:
-            self._restart()
+        db = self._db
+        if self._lost_db is db:
+            self._restart(db)
+            db = self._db
         try:
             return fn()
         except redis.exceptions.BusyLoadingError as exc:  # a ConnectionError subclass: test it first
             raise StoreUnavailable(f"The embedded store at {self.path} is still loading; try again shortly.") from exc
         except redis.exceptions.ConnectionError as exc:
-            self._lost = True
+            # Only the server this call used is lost: another thread may have restarted it already.
+            self._lost_db = db
             if idempotent:
                 return self._call(fn)
             raise StoreUnavailable(
@@ -222,17 +231,16 @@ class FalkorStore:
                 "it restarts on the next request or command."
             ) from exc
 
-    def _restart(self) -> None:
+    def _restart(self, failed: Any) -> None:
         """Start a new private server on the same files after the old one died (the journal has every write)."""
         with self._restart_lock:
-            if not self._lost:
-                return
+            if self._db is not failed:
+                return  # another thread restarted it
             self._release()  # the dead server's files and registry
             try:
                 self._db = self._open()
             except StoreConfigError as exc:
                 raise StoreUnavailable(f"The embedded store at {self.path} could not be restarted: {exc}") from exc
-            self._lost = False
 
     def _exists(self, name: str) -> bool:
         return name in self._call(lambda: _graphs(self._db), idempotent=True)
@@ -245,10 +253,23 @@ class FalkorStore:
         return _rows(self._call(lambda: self._graph().ro_query(text), idempotent=True))
 
     def search(self, index: str, text: str, limit: int) -> list[Row]:
-        query = fulltext_query(text)
-        if query is None:
-            return []
+        """The best `limit` hits: the text's words as a phrase, then with all of them, then with any.
+
+        FalkorDB's full-text procedure yields every match before LIMIT applies, and the common
+        words of a claim match much of a large store. The exact wording, then the share of the
+        words found, rank first anyway (see queries.trace), so each wider search runs only while
+        the narrower ones found too few.
+        """
         statement = cypher.statements("stores/falkordb/fulltext")[index]
+        hits: dict[str, Row] = {}
+        for query in fulltext_queries(text):
+            for row in self._search(statement, query, limit):
+                hits.setdefault(row["id"], row)
+            if len(hits) >= limit:
+                break
+        return list(hits.values())[:limit]
+
+    def _search(self, statement: str, query: str, limit: int) -> list[Row]:
         text = _with_params(statement, {"query": query, "limit": limit})
         return _rows(self._call(lambda: self._graph().ro_query(text), idempotent=True))
 

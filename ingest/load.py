@@ -29,7 +29,8 @@ def diff(store: Store, records: Records) -> IngestReport:
 
     old_rels: dict[tuple[str, str, str], dict[str, object]] = {}
     for r in store.read("read/review_snapshot_rels", {"review": records.review}):
-        old_rels[(r["source"], r["type"], r["target"])] = r["props"]
+        # Older stores also kept a content hash `h` on every relationship: not a property anyone wrote.
+        old_rels[(r["source"], r["type"], r["target"])] = {k: v for k, v in r["props"].items() if k != "h"}
     for key, props in records.rel_keys():
         old_props = old_rels.pop(key, None)
         if old_props is None:

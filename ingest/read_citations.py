@@ -62,9 +62,10 @@ _RIS_TAG_LINE = re.compile(r"^([A-Z][A-Z0-9])  -(?: |$)")
 # into that field. "AI-driven" or "UK-wide" (no space at the hyphen) is text, not a tag, and
 # a missing hyphen is only recognised after a tag rispy knows ("OK  so" may be text too).
 _RIS_KNOWN_TAGS = "|".join(sorted(set(rispy.TAG_KEY_MAPPING) - {"UK"}))  # UK: rispy's "unknown"
+# Only tags rispy knows, at the start of the line: "UK – based" or "GP - led" in wrapped text is text.
 _RIS_MISTYPED_TAG = re.compile(
-    r"^\s*(?:([A-Z][A-Z0-9])(?:\s+[-–—]|[-–—]\s)"  # a tag with the wrong spacing or dash
-    r"|([a-z][a-z0-9])  - "  # a lower-case tag
+    rf"^(?:({_RIS_KNOWN_TAGS})(?:\s+[-–—]|[-–—]\s)"  # a tag with the wrong spacing or dash
+    rf"|((?i:{_RIS_KNOWN_TAGS}))  - "  # a tag in lower case
     rf"|({_RIS_KNOWN_TAGS})(?:\t|  +)(?=[^-–—\s]))"  # a known tag without its hyphen
 )
 _RIS_TAG_EXPECTED = (

@@ -127,10 +127,10 @@ def build_records(bundle: Bundle) -> Records:
             if element_id:
                 rec.rel(rel, cmoc.id, element_id)
         fate_rel = FATE_REL.get(str(lineage.fate))
-        for target in lineage.into:
+        for target in dict.fromkeys(lineage.into):
             if fate_rel:
                 rec.rel(fate_rel, cmoc.id, target)
-        for excerpt_id in lineage.evidence:
+        for excerpt_id in dict.fromkeys(lineage.evidence):
             rec.rel(Rel.RECORDS_FATE, excerpt_id, cmoc.id, {"fate": str(lineage.fate)})
     for source in bundle.sources:
         rec.node(Label.SOURCE, source.id, _props(source))

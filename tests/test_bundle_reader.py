@@ -642,7 +642,7 @@ def test_yaml_keys_that_yaml_reads_as_other_things_are_named_and_located_as_writ
 def test_a_mistyped_ris_tag_line_is_a_problem_not_part_of_the_field_above(tmp_path: Path) -> None:
     ris = (
         "TY  - JOUR\nID  - doe-2019\nTI - Earlier work\nAB  - An abstract\n"
-        "that wraps, AI-driven and UK-wide.\nau  - Doe, J.\nPY  -2019\nER  - \n"
+        "that wraps, AI-driven and UK-wide.\nUK – based teams,  TI - indented text.\nau  - Doe, J.\nPY  -2019\nER  - \n"
     )
     error = rejection_of(write_bundle(tmp_path, review_yaml=LONE_REVIEW, refs_ris=ris))
     expected = (
@@ -651,8 +651,8 @@ def test_a_mistyped_ris_tag_line_is_a_problem_not_part_of_the_field_above(tmp_pa
     )
     assert error.problems == [
         Problem("refs.ris", "line 3", "TI", "'TI - Earlier work'", expected),
-        Problem("refs.ris", "line 6", "AU", "'au  - Doe, J.'", expected),
-        Problem("refs.ris", "line 7", "PY", "'PY  -2019'", expected),
+        Problem("refs.ris", "line 7", "AU", "'au  - Doe, J.'", expected),
+        Problem("refs.ris", "line 8", "PY", "'PY  -2019'", expected),
     ]
     # A line with no tag at all still continues the field above it.
     write_bundle(

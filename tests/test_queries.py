@@ -324,3 +324,26 @@ def test_unknown_ids(small_store: FalkorStore, call, kind: str) -> None:  # type
     with pytest.raises(NotFound) as caught:
         call(small_store)
     assert caught.value.kind == kind and "nope" in caught.value.id
+
+
+def test_trace_in_a_store_where_common_words_are_everywhere(tmp_path: Path) -> None:
+    """The embedded store searches narrowest first (phrase, all words, any word): with far more
+    matches than candidates, the hits still have the whole claim, and its exact wording first."""
+    from cmograph.graph.models import Excerpt
+
+    bundle = small_bundle("crowd")
+    filler = [Excerpt(id=f"f{i}", source="smith-2020", text=f"Partners met often in year {i}.")
+              for i in range(150)]
+    both = [Excerpt(id=f"b{i}", source="jones-2021", text=f"Partners met and shared data, round {i}.")
+            for i in range(80)]
+    exact = Excerpt(id="exact", source="jones-2021", text="In the end the partners shared data weekly.")
+    bundle = bundle.model_copy(update={"excerpts": [*bundle.excerpts, *filler, *both, exact]})
+    store = FalkorStore(tmp_path / "crowd.db")
+    try:
+        ingest_bundle(store, bundle)
+        hits = queries.trace(store, "partners shared data", limit=10).excerpts
+        assert hits[0].id == "crowd:exact"
+        assert len(hits) == 10
+        assert all({"partners", "shared", "data"} <= set(h.text.lower().replace(",", "").split()) for h in hits)
+    finally:
+        store.close()

@@ -7,11 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter
 
 from cmograph.api.deps import StoreDep
+from cmograph.api.encode import ModelRoute
 from cmograph.api.limits import PageDep, documented, global_id
 from cmograph.graph import queries
 from cmograph.graph.views import ChainView, LineageView
 
-router = APIRouter(tags=["cmocs"])
+router = APIRouter(tags=["cmocs"], route_class=ModelRoute)
 
 CmocId = Annotated[str, global_id("CMOC", "knight-2024:cmoc-r3")]
 

@@ -8,11 +8,12 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from cmograph.api.deps import StoreDep
+from cmograph.api.encode import ModelRoute
 from cmograph.api.limits import PageDep, ReviewId, documented
 from cmograph.graph import queries
 from cmograph.graph.views import MatrixStage, MatrixView
 
-router = APIRouter(tags=["matrix"])
+router = APIRouter(tags=["matrix"], route_class=ModelRoute)
 
 StageParam = Annotated[MatrixStage, Query(description="Which CMOCs are the columns.")]
 IncludedOnly = Annotated[bool, Query(description="Only sources included in the synthesis.")]

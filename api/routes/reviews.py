@@ -7,12 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from cmograph.api.deps import StoreDep
+from cmograph.api.encode import ModelRoute
 from cmograph.api.limits import PageDep, ReviewId, documented, global_id
 from cmograph.graph import queries
 from cmograph.graph.models import SourceKind
 from cmograph.graph.views import CountMode, ReviewPage, ReviewView, TheoryPage, TheorySupport
 
-router = APIRouter(tags=["reviews"])
+router = APIRouter(tags=["reviews"], route_class=ModelRoute)
 
 
 @router.get("/reviews", responses=documented(422, 503))

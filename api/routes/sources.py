@@ -7,11 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter
 
 from cmograph.api.deps import StoreDep
+from cmograph.api.encode import ModelRoute
 from cmograph.api.limits import PageDep, documented, global_id
 from cmograph.graph import queries
 from cmograph.graph.views import SourceDetail
 
-router = APIRouter(tags=["sources"])
+router = APIRouter(tags=["sources"], route_class=ModelRoute)
 
 
 @router.get("/sources/{source_id}", responses=documented(404, 422, 503))

@@ -7,12 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from cmograph.api.deps import StoreDep
+from cmograph.api.encode import ModelRoute
 from cmograph.api.limits import documented
 from cmograph.graph import queries
 from cmograph.graph.models import SLUG_PATTERN
 from cmograph.graph.views import TRACE_DEFAULT_LIMIT, TRACE_MAX_LIMIT, TraceView
 
-router = APIRouter(tags=["trace"])
+router = APIRouter(tags=["trace"], route_class=ModelRoute)
 
 
 @router.get("/trace", responses=documented(404, 422, 503))
