@@ -17,6 +17,7 @@ import os
 import shutil
 import signal
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,14 +32,28 @@ def registry(path: Path) -> Path:
     return Path(f"{path}.settings")
 
 
+_held = threading.local()  # the lock paths this thread holds
+
+
 @contextlib.contextmanager
 def store_lock(path: Path) -> Iterator[None]:
-    """Hold the store's open/close lock; the kernel drops it if this process dies."""
+    """Hold the store's open/close lock; the kernel drops it if this process dies.
+
+    Re-entrant within a thread: a finalizer that the garbage collector runs while this thread
+    opens the same store would otherwise wait on the thread's own lock forever.
+    """
+    held: set[str] = _held.__dict__.setdefault("paths", set())
+    key = str(path)
+    if key in held:
+        yield
+        return
     with open(f"{path}.lock", "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
+        held.add(key)
         try:
             yield
         finally:
+            held.discard(key)
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 

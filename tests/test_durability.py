@@ -155,3 +155,24 @@ print("closed", flush=True)
     assert done.stdout.split() == ["unavailable", "closed"]
     assert done.stderr == ""
     assert not Path(f"{store_path}.settings").exists()
+
+
+def test_the_store_lock_is_reentrant_within_a_thread_and_exclusive_across_threads(store_path: Path) -> None:
+    import threading
+
+    from cmograph.graph.falkordb_server import store_lock
+
+    store_path.parent.mkdir(parents=True, exist_ok=True)
+    entered = threading.Event()
+
+    def take() -> None:
+        with store_lock(store_path):
+            entered.set()
+
+    with store_lock(store_path), store_lock(store_path):  # a finalizer inside an open takes it again
+        other = threading.Thread(target=take, daemon=True)
+        other.start()
+        # Not a timing claim: however long we wait, the other thread cannot get in while we hold it.
+        assert not entered.wait(0.3)
+    other.join(30)
+    assert entered.is_set()
