@@ -79,10 +79,14 @@ def sigterm_unwinds() -> Iterator[None]:
         raise SystemExit(0)
 
     previous = signal.signal(signal.SIGTERM, unwind)
+    # uvicorn's multi-worker supervisor leaves its own SIGINT handler behind; restore ours so that
+    # Ctrl+C still works while the store is being closed.
+    previous_int = signal.getsignal(signal.SIGINT)
     try:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, previous_int)
 
 
 def serve(
@@ -95,7 +99,8 @@ def serve(
         int, typer.Option(
             "--workers", parser=parse_workers, metavar="N|auto",
             help="Worker processes answering requests: 1 to 64, or 'auto' for one per core. "
-                 "One worker uses about one core; on a 2-core machine 2 (or auto) gives the most requests/s. "
+                 "A worker uses up to a core and the embedded store's server needs CPU too: on 2 cores, 1 worker "
+                 "answered store-heavy requests fastest and 2 the light ones (bench/README.md). "
                  "All workers share the one store.")
     ] = 1,
     access_log: Annotated[
