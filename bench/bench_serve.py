@@ -6,7 +6,7 @@
 The example review is ingested into a fresh temporary store; each worker count gets its own
 `cmograph --store PATH serve --workers N` process, loaded with wrk (`wrk -t2 -cC -dSs --latency`;
 bench/loadgen.py's multi-process httpx generator when wrk is missing) on the health endpoint (the
-baseline) and the support endpoint of an example theory, then stopped with SIGTERM. The load
+baseline) and the support endpoint of an example theory, then stopped as Ctrl+C stops it. The load
 generator runs on the same machine, so it takes its share of the cores too. Figures are requests/s,
 p50/p99 latency and errors; ratios are to the 1-worker figure of the same endpoint and to the
 health endpoint of the same worker count. CPU milliseconds per request (the serve processes, the
@@ -21,7 +21,6 @@ import contextlib
 import json
 import os
 import resource
-import signal
 import subprocess
 import sys
 import tempfile
@@ -32,21 +31,13 @@ from typing import Any
 
 import psutil
 
-from bench import loadgen
+from bench import loadgen, system
 
 CLI = [sys.executable, "-m", "cmograph.cli"]
 ENDPOINTS = {
     "health": "/api/v1/health",
     "support": "/api/v1/theories/knight-2024:pt-being/support",
 }
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def redis_servers(folder: Path) -> list[int]:
@@ -87,37 +78,13 @@ def ingest_example(store: Path) -> None:
 
 
 @contextlib.contextmanager
-def serving(store: Path, workers: int, log: Path, startup: float = 90.0) -> Iterator[tuple[str, int]]:
-    """`cmograph serve --workers N` on a free loopback port until the block ends: (base URL, pid)."""
-    import httpx
-
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
+def serving(store: Path, workers: int, log: Path) -> Iterator[tuple[str, int]]:
+    """`cmograph serve --workers N` (bench.system.served) until the block ends: (base URL, pid)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CMOGRAPH_")}
-    with log.open("w") as sink:
-        proc = subprocess.Popen([*CLI, "--store", str(store), "serve", "--port", str(port), "--workers", str(workers)],
-                                stdout=sink, stderr=subprocess.STDOUT, env=env)
-        try:
-            deadline = time.monotonic() + startup
-            while True:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"cmograph serve exited with {proc.returncode}; see {log}")
-                with contextlib.suppress(httpx.HTTPError):
-                    if httpx.get(url + ENDPOINTS["health"], timeout=2).status_code == 200:
-                        break
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"cmograph serve did not answer within {startup:.0f} s; see {log}")
-                time.sleep(0.1)
-            # With several workers the first answer may come from one of them: give the others time to start.
-            time.sleep(1.0 if workers > 1 else 0.0)
-            yield url, proc.pid
-        finally:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    with system.served(str(store), env=env, log=log, workers=workers) as (url, pid):
+        # With several workers the first answer may come from one of them: give the others time to start.
+        time.sleep(1.0 if workers > 1 else 0.0)
+        yield url, pid
 
 
 def run(workers: list[int], seconds: int, connections: int, warmup: int) -> dict[str, Any]:
@@ -166,7 +133,7 @@ def summary(results: dict[str, Any]) -> str:
                          f"| {r['errors']} | {r['requests_per_s'] / first[name]['requests_per_s']:.2f} "
                          f"| {r['requests_per_s'] / run['health']['requests_per_s']:.2f} "
                          f"| {', '.join(str(v) for v in r['cpu_ms_per_request'].values())} |")
-    lines.append("redis-server processes while serving / after SIGTERM: "
+    lines.append("redis-server processes while serving / after stopping: "
                  + ", ".join(f"{n} workers: {r['redis_servers_while_serving']} / {r['redis_servers_after_stop']}"
                              for n, r in runs.items()))
     return "\n".join(lines)

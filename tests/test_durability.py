@@ -46,13 +46,19 @@ def wait_until_gone(pid: int) -> None:
     raise AssertionError(f"redis-server {pid} survived SIGKILL")
 
 
-def test_acknowledged_write_survives_kill_9(store_path: Path) -> None:
+def start_writer(store_path: Path) -> subprocess.Popen[str]:
+    """A process that ingests a small review, says ACK once the write is acknowledged, then waits."""
     repo = Path(__file__).resolve().parents[1]
     proc = subprocess.Popen([sys.executable, "-c", WRITER, str(store_path)], cwd=repo,
                             stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "ACK"
+    return proc
+
+
+def test_acknowledged_write_survives_kill_9(store_path: Path) -> None:
+    proc = start_writer(store_path)
     try:
-        assert proc.stdout is not None
-        assert proc.stdout.readline().strip() == "ACK"
         pid = server_pid(store_path)
         os.kill(pid, signal.SIGKILL)
         os.kill(proc.pid, signal.SIGKILL)
@@ -107,12 +113,8 @@ def servers_of(store_path: Path) -> list[int]:
 def test_a_server_whose_starter_died_before_registering_it_is_replaced_not_doubled(store_path: Path) -> None:
     """kill -9 between starting the server and writing `<store>.settings` leaves a server nobody can find;
     a second server on the same journal would corrupt it, so the next open stops the first."""
-    repo = Path(__file__).resolve().parents[1]
-    proc = subprocess.Popen([sys.executable, "-c", WRITER, str(store_path)], cwd=repo,
-                            stdout=subprocess.PIPE, text=True)
+    proc = start_writer(store_path)
     try:
-        assert proc.stdout is not None
-        assert proc.stdout.readline().strip() == "ACK"
         orphan = server_pid(store_path)
         proc.kill()
         proc.wait()
