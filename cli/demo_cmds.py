@@ -13,6 +13,7 @@ import typer
 
 from cmograph import examples
 from cmograph.cli.output import console
+from cmograph.cli.serve_cmds import sigterm_unwinds
 from cmograph.cli.state import CliState
 from cmograph.graph.errors import CmographError
 from cmograph.graph.store import Store
@@ -88,7 +89,8 @@ def demo(
 
     threading.Thread(target=announce, daemon=True).start()
     try:
-        server.run(sockets=[sock])
+        with sigterm_unwinds():  # so SIGTERM, too, closes the store (and stops its server) on the way out
+            server.run(sockets=[sock])
     except KeyboardInterrupt:
         pass  # uvicorn re-raises the Ctrl+C it already handled by shutting down cleanly
     finally:
