@@ -17,6 +17,10 @@ class StoreBusy(CmographError):
     """Another process is writing to the store."""
 
 
+class WriteIncomplete(CmographError):
+    """A batched write created fewer rows than it was given: the staged write is abandoned."""
+
+
 class NotFound(CmographError):
     def __init__(self, kind: str, id: str) -> None:
         super().__init__(f"No {kind} with id {id!r} in the store.")

@@ -3,31 +3,27 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 # Ids are stable, human-readable slugs. Inside a bundle they are local; in the
 # store they are prefixed with the review's id ("knight-2024:cmoc-r1") so that
 # several reviews can share one store.
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
-Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=120)]
-Text = Annotated[str, StringConstraints(min_length=1)]
+SLUG_MAX_LENGTH = 120
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=SLUG_MAX_LENGTH)]
+# No quote holds a NUL, and FalkorDB would cut a query off at one: every text field refuses it.
+# A pattern rather than a validator, so the check runs in pydantic-core, not as a Python call per field.
+NO_NUL_PATTERN = r"^[^\x00]*$"
+Plain = Annotated[str, StringConstraints(pattern=NO_NUL_PATTERN)]
+Text = Annotated[str, StringConstraints(min_length=1, pattern=NO_NUL_PATTERN)]
 
 
 class Strict(BaseModel):
     """Unknown fields are errors: a typo in a bundle must not vanish silently."""
 
     model_config = ConfigDict(extra="forbid", use_enum_values=True)
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _no_nul(cls, value: Any) -> Any:
-        # No quote holds a NUL, and FalkorDB would cut a query off at one: refuse it where it is typed.
-        texts = value if isinstance(value, list) else [value]
-        if any(isinstance(t, str) and "\x00" in t for t in texts):
-            raise ValueError("text without NUL (\\x00) characters")
-        return value
 
 
 class SourceKind(StrEnum):
@@ -84,28 +80,28 @@ class ScreeningCount(Strict):
     stage: ScreeningStage
     screened: int = Field(ge=0, description="Records that entered this stage.")
     excluded: int | None = Field(default=None, ge=0)
-    note: str | None = None
+    note: Plain | None = None
 
 
 class Review(Strict):
     id: Slug
     title: Text
-    authors: list[str] = []
+    authors: list[Plain] = []
     year: int | None = None
-    doi: str | None = None
-    citation: str | None = None
-    question: str | None = None
-    method: str | None = None
-    organising_framework: str | None = None
-    substantive_theory: str | None = None
+    doi: Plain | None = None
+    citation: Plain | None = None
+    question: Plain | None = None
+    method: Plain | None = None
+    organising_framework: Plain | None = None
+    substantive_theory: Plain | None = None
     screening: list[ScreeningCount] = []
-    notes: list[str] = Field(default=[], description="What the review does not report, and other caveats.")
+    notes: list[Plain] = Field(default=[], description="What the review does not report, and other caveats.")
 
 
 class ScreeningOutcome(Strict):
     stage: ScreeningStage
     decision: ScreeningDecision
-    note: str | None = None
+    note: Plain | None = None
 
 
 class Source(Strict):
@@ -113,16 +109,16 @@ class Source(Strict):
 
     id: Slug
     kind: SourceKind
-    title: str | None = None
-    authors: list[str] = []
+    title: Plain | None = None
+    authors: list[Plain] = []
     year: int | None = None
-    container: str | None = Field(default=None, description="Journal, book or publisher.")
-    volume: str | None = None
-    issue: str | None = None
-    pages: str | None = None
-    doi: str | None = None
-    url: str | None = None
-    citation: str | None = Field(default=None, description="The full reference as the review prints it.")
+    container: Plain | None = Field(default=None, description="Journal, book or publisher.")
+    volume: Plain | None = None
+    issue: Plain | None = None
+    pages: Plain | None = None
+    doi: Plain | None = None
+    url: Plain | None = None
+    citation: Plain | None = Field(default=None, description="The full reference as the review prints it.")
     anonymous: bool = False
     screening: list[ScreeningOutcome] = []
     included: bool | None = Field(default=None, description="Whether the source was included in the synthesis.")
@@ -131,8 +127,8 @@ class Source(Strict):
 class Locator(Strict):
     """Where an excerpt stands in its source."""
 
-    page: str | None = None
-    section: str | None = None
+    page: Plain | None = None
+    section: Plain | None = None
     paragraph: int | None = Field(default=None, ge=1)
     char_start: int | None = Field(default=None, ge=0)
     char_end: int | None = Field(default=None, ge=0)
@@ -154,8 +150,8 @@ class EvidenceLink(Strict):
     excerpt: Slug
     target: Slug
     relation: Relation
-    reviewer: str | None = None
-    rationale: str | None = None
+    reviewer: Plain | None = None
+    rationale: Plain | None = None
 
 
 class Element(Strict):
@@ -169,9 +165,9 @@ class Element(Strict):
 class ProgrammeTheory(Strict):
     id: Slug
     title: Text
-    statement: str | None = None
+    statement: Plain | None = None
     stage: Stage = Stage.REFINED
-    theme: str | None = Field(default=None, description="The organising framework's theme it sits under.")
+    theme: Plain | None = Field(default=None, description="The organising framework's theme it sits under.")
 
 
 class Lineage(Strict):
@@ -180,7 +176,7 @@ class Lineage(Strict):
     fate: Fate = Fate.CURRENT
     into: list[Slug] = []
     into_reported: bool = True
-    note: str | None = None
+    note: Plain | None = None
     evidence: list[Slug] = Field(default=[], description="Excerpts that record this step.")
 
 
@@ -188,7 +184,7 @@ class CMOC(Strict):
     id: Slug
     label: Text
     stage: Stage
-    statement: str | None = None
+    statement: Plain | None = None
     statement_reported: bool = True
     theory: Slug | None = None
     context: Slug | None = None

@@ -7,12 +7,15 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Protocol, TypeVar
 
+from cmograph.graph.errors import WriteIncomplete
 from cmograph.graph.settings import StoreSettings
 
 T = TypeVar("T")
 Row = dict[str, Any]
 NEO4J_SCHEMES = ("neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://", "bolt+ssc://")
-BATCH_SIZE = 5000
+# Graph rows per write query. FalkorDB pays a fixed cost per query on top of its per-row work: a
+# 100,000-excerpt review wrote its excerpts in 7.8 s of server time in batches of 5,000, 6.3 s in 20,000.
+BATCH_SIZE = 20_000
 # Letters and digits only: `_` and punctuation are syntax in full-text query languages.
 WORD = re.compile(r"[^\W_]+")
 MAX_QUERY_WORDS = 32
@@ -77,30 +80,38 @@ def _batches(rows: Iterable[Row], size: int, weight: Callable[[Row], int] | None
 
 
 def run_batches(writer: Writer, query: str, rows: Iterable[Row], size: int = BATCH_SIZE,
-                progress: Callable[[int], None] | None = None, weight: Callable[[Row], int] | None = None) -> int:
-    """UNWIND `rows` through `query` in batches; returns how many graph rows were sent.
+                progress: Callable[[int], None] | None = None, weight: Callable[[Row], int] | None = None,
+                params: Callable[[list[Row]], dict[str, Any]] | None = None) -> int:
+    """UNWIND `rows` through `query` in batches; returns how many graph rows were written.
 
     `weight` says how many graph rows one row writes (a start node with its targets), for
-    progress and for sizing batches.
+    progress and for sizing batches; `params` turns a batch into the query's parameters
+    (default: `{"rows": batch}`). Every write query returns `created`, checked against
+    the weight, so a write that silently matched less fails instead.
 
     The next batch is encoded while the store works on the previous one: the
     store runs in another process, so the two overlap on separate cores.
     """
-    sent = 0
+    written = 0
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cmograph-write") as pool:
         pending: tuple[Future[list[Row]], int] | None = None
         for batch in _batches(rows, size, weight):
-            encoded = writer.encode(query, {"rows": batch})
+            encoded = writer.encode(query, params(batch) if params else {"rows": batch})
             if pending:
-                sent += _finish(*pending, progress)
+                written += _finish(query, *pending, progress)
             pending = (pool.submit(writer.send, encoded), sum(map(weight, batch)) if weight else len(batch))
         if pending:
-            sent += _finish(*pending, progress)
-    return sent
+            written += _finish(query, *pending, progress)
+    return written
 
 
-def _finish(future: Future[list[Row]], count: int, progress: Callable[[int], None] | None) -> int:
-    future.result()
+def _finish(query: str, future: Future[list[Row]], count: int, progress: Callable[[int], None] | None) -> int:
+    created = future.result()[0]["created"]
+    if created != count:
+        raise WriteIncomplete(
+            f"{query} wrote {created:,} of {count:,} rows: a node it refers to is missing from the store. "
+            "Nothing was changed; please report this as a bug."
+        )
     if progress:
         progress(count)
     return count

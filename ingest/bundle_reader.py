@@ -21,6 +21,7 @@ from cmograph.graph.models import (
     Source,
     SourceKind,
 )
+from cmograph.ingest.gc_pause import gc_paused
 from cmograph.ingest.problems import BundleInvalid, Found, Loc, Origin, Problem, is_slug, nearest
 from cmograph.ingest.read_citations import CITATIONS, Citation, read_citations
 from cmograph.ingest.read_extraction import EXCERPTS, LINKS, read_extraction
@@ -44,8 +45,9 @@ def read_bundle(path: Path) -> Bundle:
     Raises BundleInvalid with every problem found, each located in its file.
     """
     problems: list[Problem] = []
-    reading = _read_path(Path(path), problems)
-    bundle = _assemble(reading, problems)
+    with gc_paused():
+        reading = _read_path(Path(path), problems)
+        bundle = _assemble(reading, problems)
     BundleInvalid.raise_if_any(problems)
     assert bundle is not None  # no problems means every part was assembled
     return bundle
@@ -310,7 +312,7 @@ class _References:
     def check(self, value: object, what: str, origin: Origin, loc: Loc) -> None:
         known = self.known[what]
         # Values that are not slugs were reported when their item was validated.
-        if known is None or not is_slug(value) or value in known:
+        if known is None or (type(value) is str and value in known) or not is_slug(value):
             return
         assert isinstance(value, str)
         if value in self.reading.broken_ids:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from cmograph.graph.models import Bundle
-from cmograph.graph.schema import node_query, rel_query
-from cmograph.graph.store import Row, Store, Writer, run_batches
-from cmograph.ingest.records import Records, build_records
+from cmograph.graph.schema import Label, node_query, rel_query
+from cmograph.graph.store import BATCH_SIZE, Row, Store, Writer, run_batches
+from cmograph.ingest.gc_pause import gc_paused
+from cmograph.ingest.records import EXCERPT_RELS, Records, build_records, excerpt_params, excerpt_weight, rel_params
 from cmograph.ingest.report import IngestReport
 
 DELETE_BATCH = 20_000
@@ -17,6 +18,11 @@ def diff(store: Store, records: Records) -> IngestReport:
     """Compare the review in the store with `records` by id and content hash."""
     report = IngestReport(review=records.review, nodes=records.node_count(), relationships=records.rel_count())
     snapshot = store.read("read/review_snapshot_nodes", {"review": records.review})
+    if not snapshot:  # a review new to the store: everything is created, no need to compare
+        counts = {label.value: len(rows) for label, rows in records.nodes.items()}
+        counts |= {rel.value: sum(map(len, groups.values())) for rel, groups in records.rels.items()}
+        report.created.update({kind: n for kind, n in counts.items() if n})
+        return report
     old_nodes = {r["id"]: (r["label"], r["h"]) for r in snapshot}
     for node_id, label, h in records.node_keys():
         before = old_nodes.pop(node_id, None)
@@ -47,13 +53,22 @@ def delete_review(writer: Writer, review: str) -> None:
         pass
 
 
-def write_records(writer: Writer, records: Records, progress: Callable[[int], None] | None = None) -> None:
-    """Replace the review with `records`: delete what was there, then create nodes and relationships."""
+def write_records(writer: Writer, records: Records, progress: Callable[[int], None] | None = None,
+                  size: int = BATCH_SIZE) -> None:
+    """Replace the review with `records`: delete what was there, then create nodes and relationships.
+
+    Excerpts go after the nodes their evidence points at, and before RECORDS_FATE, which starts at one.
+    """
     delete_review(writer, records.review)
     for label, rows in records.nodes.items():
-        run_batches(writer, node_query(label), rows, progress=progress)
+        if label is not Label.EXCERPT:
+            run_batches(writer, node_query(label), rows, size, progress)
+    run_batches(writer, "write/excerpts", records.excerpt_rows(), size, progress,
+                weight=excerpt_weight, params=excerpt_params)
     for rel in records.rels:
-        run_batches(writer, rel_query(rel), records.rel_rows(rel), progress=progress, weight=_targets)
+        if rel not in EXCERPT_RELS:
+            run_batches(writer, rel_query(rel), records.rel_rows(rel), size, progress, weight=_targets,
+                        params=rel_params)
 
 
 def _targets(row: Row) -> int:
@@ -65,21 +80,22 @@ def ingest_bundle(store: Store, bundle: Bundle, progress: Callable[[int, int], N
 
     `progress(done, total)` is called as rows are written.
     """
-    records = build_records(bundle)
-    report = diff(store, records)
-    if not report.changed:
-        return report
-    total = records.node_count() + records.rel_count()
-    done = 0
+    with gc_paused():
+        records = build_records(bundle)
+        report = diff(store, records)
+        if not report.changed:
+            return report
+        total = records.node_count() + records.rel_count()
+        done = 0
 
-    def step(n: int) -> None:
-        nonlocal done
-        done += n
-        if progress:
-            progress(done, total)
+        def step(n: int) -> None:
+            nonlocal done
+            done += n
+            if progress:
+                progress(done, total)
 
-    store.init_schema()
-    store.write(lambda w: write_records(w, records, step))
+        store.init_schema()
+        store.write(lambda w: write_records(w, records, step))
     return report
 
 

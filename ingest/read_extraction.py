@@ -34,7 +34,7 @@ from cmograph.ingest.problems import (
 )
 from cmograph.ingest.read_models import Reading, validate_item
 from cmograph.ingest.read_sheet import Table, read_table
-from cmograph.ingest.read_text import within_limit
+from cmograph.ingest.read_text import MAX_FIELD_CHARS, within_limit
 
 EXCERPTS, LINKS = "excerpts", "links"
 _RELATIONS = [relation.value for relation in Relation]
@@ -130,8 +130,13 @@ def _read_row(
     """Check one row. Required columns `absent` were reported once, in row 1, and oversized
     cells once each: neither is reported again as a missing value."""
     before = len(problems)
-    oversized = {n for n, value in row.items() if not within_limit(value, origin, (n,), problems)}
-    cells = {n: value.strip() for n, value in row.items() if value.strip() and n not in oversized}
+    oversized: set[str] = set()
+    cells: dict[str, str] = {}
+    for n, value in row.items():
+        if len(value) > MAX_FIELD_CHARS and not within_limit(value, origin, (n,), problems):
+            oversized.add(n)
+        elif value := value.strip():
+            cells[n] = value
     locator: dict[str, object] = {}
     for name in LOCATOR_COLUMNS:
         if name not in cells:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import json
 import os
 import re
 from pathlib import Path
@@ -11,6 +12,7 @@ import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import TypeAdapter, ValidationError
 
 from cmograph.graph.models import (
     CMOC,
@@ -22,11 +24,12 @@ from cmograph.graph.models import (
     Locator,
     ProgrammeTheory,
     Review,
+    Slug,
     Source,
 )
 from cmograph.ingest.bundle_reader import read_bundle
 from cmograph.ingest.columns import COLUMNS, EXCERPT_ID, MODEL_TO_COLUMN, REQUIRED, SOURCE, TEXT
-from cmograph.ingest.problems import BundleInvalid, Problem, shown
+from cmograph.ingest.problems import BundleInvalid, Problem, is_slug, shown
 
 REVIEW_YAML = """\
 review:
@@ -218,6 +221,20 @@ def test_a_whole_bundle_as_json_reads_back(tmp_path: Path) -> None:
     path = tmp_path / "knight-2024.json"
     path.write_text(EXPECTED.model_dump_json(indent=2))
     assert read_bundle(path) == EXPECTED
+
+
+def test_a_nul_in_a_json_bundle_is_a_located_problem(tmp_path: Path) -> None:
+    # Text files holding NUL bytes are refused whole (read_text); JSON can still spell one as \u0000.
+    data = EXPECTED.model_dump(mode="json")
+    data["excerpts"][0]["text"] = "before\x00after"
+    data["sources"][0]["authors"] = ["Knight, A.", "\x00"]
+    path = tmp_path / "bundle.json"
+    path.write_text(json.dumps(data))
+    problems = problems_of(path)
+    assert [(p.where, p.field, p.expected) for p in problems] == [
+        (None, "sources[0].authors[1]", "text without NUL (\\x00) characters"),
+        (None, "excerpts[0].text", "text without NUL (\\x00) characters"),
+    ], "\n".join(map(str, problems))
 
 
 def test_a_lone_review_file_reads_without_an_extraction_sheet(tmp_path: Path) -> None:
@@ -721,3 +738,17 @@ def test_garbled_extraction_sheets_only_ever_raise_bundle_invalid(
         read_bundle(fuzz_folder)
     except BundleInvalid as exc:
         assert exc.problems and all(p.file in {name, "references.bib"} for p in exc.problems)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.text(max_size=130), st.from_regex(r"[a-z0-9][a-z0-9-]{0,125}\n?", fullmatch=True)))
+def test_is_slug_accepts_exactly_what_the_slug_type_accepts(value: str) -> None:
+    assert is_slug(value) == _accepted(TypeAdapter(Slug), value)
+
+
+def _accepted(adapter: TypeAdapter[str], value: str) -> bool:
+    try:
+        adapter.validate_python(value)
+    except ValidationError:
+        return False
+    return True

@@ -18,6 +18,7 @@ from cmograph.graph.falkordb_store import FalkorStore
 from cmograph.graph.models import EvidenceLink, Lineage
 from cmograph.graph.schema import SCHEMA_VERSION
 from cmograph.ingest.load import ingest_bundle, remove_review
+from cmograph.ingest.records import EXCERPT_RELS
 from tests.factories import small_bundle
 
 Rows = list[dict[str, Any]]
@@ -99,6 +100,18 @@ def variant_case(rel: str) -> Callable[[FalkorStore], None]:
             s.close()
     check.needs_tmp = True  # type: ignore[attr-defined]
     return check
+
+
+def excerpts_case(s: FalkorStore, tmp_path: Path) -> None:
+    """Excerpts with every evidence relationship they carry; CONTESTS from a variant that has one."""
+    node_case("Excerpt")(s)
+    for rel in EXCERPT_RELS:
+        if rel != "CONTESTS":
+            rel_case(rel)(s)
+    variant_case("CONTESTS")(s, tmp_path)
+
+
+excerpts_case.needs_tmp = True  # type: ignore[attr-defined]
 
 
 def delete_case(_: FalkorStore, tmp_path: Path) -> None:
@@ -476,10 +489,10 @@ def map_target(s: FalkorStore) -> None:
 
 
 CASES: dict[str, Callable[..., None]] = {
-    **{f"write/nodes/{label}": node_case(label) for label in NODES},
-    **{f"write/rels/{rel}": rel_case(rel) for rel in RELS if rel not in ("CONTESTS", "REFINED_INTO")},
-    "write/rels/CONTESTS": variant_case("CONTESTS"),
+    **{f"write/nodes/{label}": node_case(label) for label in NODES if label != "Excerpt"},
+    **{f"write/rels/{rel}": rel_case(rel) for rel in RELS if rel not in EXCERPT_RELS and rel != "REFINED_INTO"},
     "write/rels/REFINED_INTO": variant_case("REFINED_INTO"),
+    "write/excerpts": excerpts_case,
     "write/delete_review_batch": delete_case,
     "write/schema_meta": schema_meta_case,
     "stores/falkordb/schema": falkordb_schema_case,

@@ -12,11 +12,14 @@ from pathlib import Path
 
 import pytest
 
+from cmograph.graph.checksum import content_checksum
+from cmograph.graph.errors import WriteIncomplete
 from cmograph.graph.falkordb_store import FalkorStore
-from cmograph.graph.schema import SCHEMA_VERSION
+from cmograph.graph.schema import SCHEMA_VERSION, Rel, rel_query
 from cmograph.graph.stats import store_info
-from cmograph.graph.store import Store
+from cmograph.graph.store import Store, run_batches
 from cmograph.ingest.load import ingest_bundle, remove_review
+from cmograph.ingest.records import rel_params
 from tests.factories import small_bundle
 
 REVIEWS = ("tiny", "other")
@@ -122,6 +125,18 @@ def test_failed_write_leaves_store_unchanged(small_store: Store) -> None:
     with pytest.raises(RuntimeError):
         small_store.write(half_then_fail)
     assert store_info(small_store) == before
+
+
+def test_a_write_that_matches_less_than_it_was_given_fails_whole(small_store: Store) -> None:
+    # Validation makes this impossible for a bundle; the check guards the write queries themselves.
+    before = content_checksum(small_store)
+    rows = [{"from": "tiny:c1", "to": [{"id": "tiny:pt-data", "props": {}}, {"id": "tiny:no-theory", "props": {}}]},
+            {"from": "tiny:no-such-cmoc", "to": [{"id": "tiny:pt-data", "props": {}}]}]
+    for batch in (rows[:1], rows[1:]):
+        with pytest.raises(WriteIncomplete, match=r"write/rels/BELONGS_TO wrote 0 of \d rows"):
+            small_store.write(lambda w, b=batch: run_batches(
+                w, rel_query(Rel.BELONGS_TO), b, weight=lambda r: len(r["to"]), params=rel_params))
+    assert content_checksum(small_store) == before
 
 
 def test_ingest_twice_changes_nothing(store: Store) -> None:

@@ -1,3 +1,4 @@
 UNWIND $rows AS row
 CREATE (n:Entity:CMOC {id: row.id})
 SET n += row.props
+RETURN count(n) AS created

@@ -1,7 +1,14 @@
-// One row per start node, with every target of this type: the start node is looked up once.
+// One row per start node with its targets of this type. A batch names few distinct targets (sources,
+// CMOCs, elements): each is looked up once, and a row refers to it by its place in $targets.
+// A missing target makes `found` differ from $targets and the batch writes nothing; the caller checks `created`.
+UNWIND $targets AS id
+MATCH (b:Entity {id: id})
+WITH collect(b) AS bs, collect(id) AS found
+WHERE found = $targets
 UNWIND $rows AS row
 MATCH (a:Entity {id: row.from})
 UNWIND row.to AS target
-MATCH (b:Entity {id: target.id})
+WITH a, bs[target.at] AS b, target
 CREATE (a)-[r:BELONGS_TO]->(b)
 SET r += target.props
+RETURN count(r) AS created
