@@ -15,10 +15,10 @@ from typing import Any
 from bench.generate import write_bundle
 from cmograph.graph.falkordb_store import FalkorStore, _with_params
 from cmograph.graph.schema import Label, Rel
-from cmograph.graph.store import BATCH_SIZE, Writer
+from cmograph.graph.store import BATCH_SIZE, Row, Writer
 from cmograph.ingest import load
 from cmograph.ingest.bundle_reader import read_bundle
-from cmograph.ingest.records import Records, build_records
+from cmograph.ingest.records import EXCERPT_RELS, Records, build_records
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -29,16 +29,29 @@ def naive_write(writer: Writer, records: Records) -> None:
     Its queries are the plain ones such a script would use (labels and types from the
     allow-list), not cmograph's batched files, which write an excerpt with its relationships.
     """
-    for label, rows in records.nodes.items():
+    def node(label: Label, row: Row) -> None:
         query = f"CREATE (n:Entity:{Label(label).value} {{id: $id}}) SET n += $props"
-        for row in rows:
-            writer.send(_with_params(query, {"id": row["id"], "props": row["props"]}))
-    for rel, groups in records.rels.items():
+        writer.send(_with_params(query, {"id": row["id"], "props": row["props"]}))
+
+    def rel(rel: Rel, start: str, target: Row) -> None:
         query = (f"MATCH (a:Entity {{id: $from}}) MATCH (b:Entity {{id: $to}}) "
                  f"CREATE (a)-[r:{Rel(rel).value}]->(b) SET r += $props")
+        writer.send(_with_params(query, {"from": start, "to": target["id"], "props": target["props"]}))
+
+    for label, rows in records.nodes.items():
+        for row in rows:
+            node(label, row)
+    excerpts = list(records.excerpt_rows())
+    for row in excerpts:
+        node(Label.EXCERPT, row)
+    for row in excerpts:
+        for excerpt_rel, key in EXCERPT_RELS.items():
+            for target in row[key]:
+                rel(excerpt_rel, row["id"], target)
+    for other_rel, groups in records.rels.items():
         for start, targets in groups.items():
             for target in targets:
-                writer.send(_with_params(query, {"from": start, "to": target["id"], "props": target["props"]}))
+                rel(other_rel, start, target)
 
 
 def run_ingest(folder: Path, store_path: Path, naive: bool = False) -> dict[str, Any]:

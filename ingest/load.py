@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from cmograph.graph.models import Bundle
-from cmograph.graph.schema import Label, node_query, rel_query
+from cmograph.graph.schema import node_query, rel_query
 from cmograph.graph.store import BATCH_SIZE, Row, Store, Writer, run_batches
 from cmograph.ingest.gc_pause import gc_paused
-from cmograph.ingest.records import EXCERPT_RELS, Records, build_records, excerpt_params, excerpt_weight, rel_params
+from cmograph.ingest.records import Records, build_records, excerpt_params, excerpt_weight, rel_params
 from cmograph.ingest.report import IngestReport
 
 DELETE_BATCH = 20_000
@@ -19,9 +19,7 @@ def diff(store: Store, records: Records) -> IngestReport:
     report = IngestReport(review=records.review, nodes=records.node_count(), relationships=records.rel_count())
     snapshot = store.read("read/review_snapshot_nodes", {"review": records.review})
     if not snapshot:  # a review new to the store: everything is created, no need to compare
-        counts = {label.value: len(rows) for label, rows in records.nodes.items()}
-        counts |= {rel.value: sum(map(len, groups.values())) for rel, groups in records.rels.items()}
-        report.created.update({kind: n for kind, n in counts.items() if n})
+        report.created.update(records.counts())
         return report
     old_nodes = {r["id"]: (r["label"], r["h"]) for r in snapshot}
     for node_id, label, h in records.node_keys():
@@ -61,14 +59,12 @@ def write_records(writer: Writer, records: Records, progress: Callable[[int], No
     """
     delete_review(writer, records.review)
     for label, rows in records.nodes.items():
-        if label is not Label.EXCERPT:
-            run_batches(writer, node_query(label), rows, size, progress)
+        run_batches(writer, node_query(label), rows, size, progress)
     run_batches(writer, "write/excerpts", records.excerpt_rows(), size, progress,
                 weight=excerpt_weight, params=excerpt_params)
     for rel in records.rels:
-        if rel not in EXCERPT_RELS:
-            run_batches(writer, rel_query(rel), records.rel_rows(rel), size, progress, weight=_targets,
-                        params=rel_params)
+        run_batches(writer, rel_query(rel), records.rel_rows(rel), size, progress, weight=_targets,
+                    params=rel_params)
 
 
 def _targets(row: Row) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
@@ -11,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from cmograph.graph.models import Bundle, ElementKind
+from cmograph.graph.models import Bundle, ElementKind, Excerpt
 from cmograph.graph.schema import Label, Rel
 from cmograph.graph.store import Row
 
@@ -35,7 +36,8 @@ def _hash(props: dict[str, Any]) -> str:
 # Relationships written with their excerpt, in one query (write/excerpts), under these row keys.
 EXCERPT_RELS = {Rel.QUOTED_FROM: "quoted_from", Rel.CITES: "cites", Rel.EVIDENCE_FROM: "evidence_from",
                 Rel.SUPPORTS: "supports", Rel.REFINES: "refines", Rel.CONTESTS: "contests"}
-_JUDGED = {Rel.SUPPORTS, Rel.REFINES, Rel.CONTESTS}  # the ones with properties
+_JUDGED = {rel: EXCERPT_RELS[rel] for rel in (Rel.SUPPORTS, Rel.REFINES, Rel.CONTESTS)}  # with properties
+_NO_LINKS: dict[str, list[Row]] = {key: [] for key in _JUDGED.values()}  # shared; never mutated
 _EXCERPT_REFERENCES = {"source", "cites", "locator"}  # written as relationships, or flattened (locator)
 _NO_PROPS: dict[str, Any] = {}  # shared by every relationship without properties; never mutated
 
@@ -70,11 +72,19 @@ class Records:
     Nodes carry a content hash `h` for diffs. Relationships are grouped by their start
     node (one write row looks the start node up once for all its targets); their few
     properties are compared as they are.
+
+    Excerpts, the bulk of a review, are kept as validated and turned into rows (the node
+    with its evidence relationships, EXCERPT_RELS) only as they are read, so that building
+    them overlaps with the store writing the previous batch.
     """
 
     review: str
     nodes: dict[Label, list[Row]] = field(default_factory=dict)
     rels: dict[Rel, dict[str, list[Row]]] = field(default_factory=dict)
+    excerpts: list[Excerpt] = field(default_factory=list)
+    # Judged links per excerpt (local id): the row keys of SUPPORTS, REFINES and CONTESTS, with targets.
+    links: dict[str, dict[str, list[Row]]] = field(default_factory=dict)
+    excerpt_counts: Counter[str] = field(default_factory=Counter)
 
     def node(self, label: Label, local_id: str, props: dict[str, Any]) -> None:
         props = {**props, "review": self.review, "key": local_id}
@@ -93,32 +103,51 @@ class Records:
 
     def excerpt_rows(self) -> Iterator[Row]:
         """Each excerpt node with its evidence relationships; `excerpt_params` shapes a batch for writing."""
-        groups = [(key, self.rels.get(rel, {})) for rel, key in EXCERPT_RELS.items()]
-        for node in self.nodes.get(Label.EXCERPT, []):
-            row = {"id": node["id"], "props": node["props"]}
-            for key, group in groups:
-                row[key] = group.get(node["id"], [])
-            yield row
+        prefix = f"{self.review}:"
+        for excerpt in self.excerpts:
+            props = _props(excerpt, exclude=_EXCERPT_REFERENCES)
+            props.update((k, v) for k, v in excerpt.locator.__dict__.items() if v is not None)
+            props.update(review=self.review, key=excerpt.id)
+            props["h"] = _hash({"label": Label.EXCERPT.value, **props})
+            quoted = [{"id": prefix + excerpt.source, "props": _NO_PROPS}]
+            cited = [{"id": prefix + c, "props": _NO_PROPS} for c in dict.fromkeys(excerpt.cites)]
+            # Derived once here so every query agrees on what a quote is evidence from.
+            yield {"id": prefix + excerpt.id, "props": props, "quoted_from": quoted, "cites": cited,
+                   "evidence_from": cited or quoted, **self.links.get(excerpt.id, _NO_LINKS)}
 
     def gid(self, local_id: str) -> str:
         return f"{self.review}:{local_id}"
 
+    def counts(self) -> dict[str, int]:
+        """Nodes per label and relationships per type, without building the excerpts' rows."""
+        counts = Counter({label.value: len(rows) for label, rows in self.nodes.items()})
+        counts.update({rel.value: sum(map(len, groups.values())) for rel, groups in self.rels.items()})
+        counts.update(self.excerpt_counts)
+        return {kind: n for kind, n in counts.items() if n}
+
     def node_count(self) -> int:
-        return sum(len(rows) for rows in self.nodes.values())
+        return sum(len(rows) for rows in self.nodes.values()) + self.excerpt_counts[Label.EXCERPT.value]
 
     def rel_count(self) -> int:
-        return sum(len(targets) for groups in self.rels.values() for targets in groups.values())
+        return (sum(len(targets) for groups in self.rels.values() for targets in groups.values())
+                + sum(self.excerpt_counts[rel.value] for rel in EXCERPT_RELS))
 
     def node_keys(self) -> Iterator[tuple[str, str, str]]:
         for label, rows in self.nodes.items():
             for row in rows:
                 yield row["id"], label.value, row["props"]["h"]
+        for row in self.excerpt_rows():
+            yield row["id"], Label.EXCERPT.value, row["props"]["h"]
 
     def rel_keys(self) -> Iterator[tuple[tuple[str, str, str], dict[str, Any]]]:
         for rel, groups in self.rels.items():
             for start, targets in groups.items():
                 for target in targets:
                     yield (start, rel.value, target["id"]), target["props"]
+        for row in self.excerpt_rows():
+            for rel, key in EXCERPT_RELS.items():
+                for target in row[key]:
+                    yield (row["id"], rel.value, target["id"]), target["props"]
 
 
 def rel_params(batch: list[Row]) -> dict[str, Any]:
@@ -188,26 +217,15 @@ def build_records(bundle: Bundle) -> Records:
     for source in bundle.sources:
         rec.node(Label.SOURCE, source.id, _props(source))
         rec.rel(Rel.PART_OF, rec.gid(source.id), root, global_ids=True)
-    # The bulk of a review: built without the per-call helpers (a quarter of a large ingest's time).
-    prefix = f"{root}:"
-    excerpt_rows = rec.nodes.setdefault(Label.EXCERPT, [])
-    quoted = rec.rels.setdefault(Rel.QUOTED_FROM, {})
-    cites = rec.rels.setdefault(Rel.CITES, {})
-    evidence = rec.rels.setdefault(Rel.EVIDENCE_FROM, {})
+    # Excerpts become rows as they are written (Records.excerpt_rows); here only their counts.
+    rec.excerpts = bundle.excerpts
+    counts = rec.excerpt_counts
+    counts[Label.EXCERPT.value] = counts[Rel.QUOTED_FROM.value] = len(bundle.excerpts)
     for excerpt in bundle.excerpts:
-        gid = prefix + excerpt.id
-        props = _props(excerpt, exclude=_EXCERPT_REFERENCES)
-        props.update((k, v) for k, v in excerpt.locator.__dict__.items() if v is not None)
-        props.update(review=root, key=excerpt.id)
-        props["h"] = _hash({"label": Label.EXCERPT.value, **props})
-        excerpt_rows.append({"id": gid, "props": props})
-        quoted[gid] = [{"id": prefix + excerpt.source, "props": _NO_PROPS}]
-        cited = [{"id": prefix + c, "props": _NO_PROPS} for c in dict.fromkeys(excerpt.cites)]
-        if cited:
-            cites[gid] = cited
-        # Derived once here so every query agrees on what a quote is evidence from.
-        evidence[gid] = list(cited or quoted[gid])
-    by_relation = {relation: rec.rels.setdefault(rel, {}) for relation, rel in RELATION_REL.items()}
+        cited = len(set(excerpt.cites))
+        counts[Rel.CITES.value] += cited
+        counts[Rel.EVIDENCE_FROM.value] += cited or 1
+    prefix = f"{root}:"
     seen: set[tuple[str, str, str]] = set()
     for link in bundle.links:
         key = (link.excerpt, link.relation, link.target)
@@ -215,8 +233,9 @@ def build_records(bundle: Bundle) -> Records:
             continue
         seen.add(key)
         judgement = {"reviewer": link.reviewer, "rationale": link.rationale}
-        by_relation[link.relation].setdefault(prefix + link.excerpt, []).append(
+        rel = RELATION_REL[link.relation]
+        links = rec.links.setdefault(link.excerpt, {name: [] for name in _JUDGED.values()})
+        links[_JUDGED[rel]].append(
             {"id": prefix + link.target, "props": {k: v for k, v in judgement.items() if v} or _NO_PROPS})
-    for rel in [rel for rel, groups in rec.rels.items() if not groups]:
-        del rec.rels[rel]
+        counts[rel.value] += 1
     return rec
