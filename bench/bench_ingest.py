@@ -9,6 +9,7 @@ import argparse
 import json
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,22 +22,24 @@ from cmograph.ingest.bundle_reader import read_bundle
 from cmograph.ingest.records import EXCERPT_RELS, Records, build_records
 
 RESULTS = Path(__file__).resolve().parent / "results"
+Encode = Callable[[str, dict[str, Any]], Any]
 
 
-def naive_write(writer: Writer, records: Records) -> None:
+def naive_write(writer: Writer, records: Records, encode: Encode = _with_params) -> None:
     """The baseline: one graph row per round trip, as a script looping over a sheet would write.
 
     Its queries are the plain ones such a script would use (labels and types from the
     allow-list), not cmograph's batched files, which write an excerpt with its relationships.
+    `encode` puts a query text and its parameters in the form the store's writer sends.
     """
     def node(label: Label, row: Row) -> None:
         query = f"CREATE (n:Entity:{Label(label).value} {{id: $id}}) SET n += $props"
-        writer.send(_with_params(query, {"id": row["id"], "props": row["props"]}))
+        writer.send(encode(query, {"id": row["id"], "props": row["props"]}))
 
     def rel(rel: Rel, start: str, target: Row) -> None:
         query = (f"MATCH (a:Entity {{id: $from}}) MATCH (b:Entity {{id: $to}}) "
                  f"CREATE (a)-[r:{Rel(rel).value}]->(b) SET r += $props")
-        writer.send(_with_params(query, {"from": start, "to": target["id"], "props": target["props"]}))
+        writer.send(encode(query, {"from": start, "to": target["id"], "props": target["props"]}))
 
     for label, rows in records.nodes.items():
         for row in rows:

@@ -29,6 +29,8 @@ from tests.live_server import LiveServer
 
 EXCERPTS_PER_REVIEW = 10_000
 NAIVE_EXCERPTS = 2_000
+# The ingest target's own definition: one generated bundle of 100,000 excerpts, from its files.
+BATCHED_EXCERPTS = 100_000
 INGEST_TRIES = 3
 GIB = 1024**3
 
@@ -279,7 +281,7 @@ class SizeRun:
                                       "workaround for GRAPH.COPY failing during a rewrite; ingest figures exclude "
                                       "rewrite work and the .aof folder is not compacted")
             self.ingest([example, *bundles], redis_pid, holder)
-            self.naive_ratio(bundles[0])
+            self.naive_ratio()
             rng = random.Random(self.opts.seed)
             ex = describe(example, rng)
             picks = [bundles[i] for i in sorted({int(i * (len(bundles) - 1) / 9) for i in range(10)})]
@@ -460,11 +462,13 @@ class SizeRun:
         runs = [system.run_measured([*system.CLI, "--help"], timeout=120, env=self.env).seconds for _ in range(3)]
         return round(min(runs), 3)
 
-    def naive_ratio(self, bundle: Path) -> None:
-        """bench_ingest's batched and naive ingests, in-process, on fresh stores, in this run."""
+    def naive_ratio(self) -> None:
+        """bench_ingest's batched (one 100,000-excerpt bundle) and naive ingests, in-process, on fresh
+        stores, in this run."""
         log(f"{self.size:,} / {self.sut.kind}: naive vs batched ingest, in-process, fresh stores")
         base = self.scratch / f"ingest-{self.size}"
         small = write_bundle(base / "small", "naive-small", self.opts.naive_excerpts, seed=self.opts.seed)
+        bundle = write_bundle(base / "big", "batched-big", BATCHED_EXCERPTS, seed=self.opts.seed)
         if self.sut.kind == "falkordb":
             naive = bench_ingest.run_ingest(small, base / "naive" / "s.db", naive=True)
             fresh = bench_ingest.run_ingest(bundle, base / "batched" / "s.db")
@@ -498,7 +502,7 @@ class SizeRun:
             records = build_records(bundle)
             if naive:
                 store.init_schema()
-                store.write(lambda w: bench_ingest.naive_write(w, records))
+                store.write(lambda w: bench_ingest.naive_write(w, records, lambda q, p: (q, p)))
             else:
                 load.ingest_bundle(store, bundle)
             seconds = time.perf_counter() - start
