@@ -11,7 +11,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from cmograph.graph.errors import CmographError, NotFound, StoreBusy, StoreConfigError, StoreUnavailable
+from cmograph.graph.errors import (
+    CmographError,
+    NotFound,
+    StoreBusy,
+    StoreConfigError,
+    StoreUnavailable,
+    WriteIncomplete,
+)
+from cmograph.graph.models import NO_NUL_EXPECTED, NO_NUL_PATTERN
 
 log = logging.getLogger("cmograph.api")
 PROBLEM = "application/problem+json"
@@ -40,6 +48,11 @@ def install(app: FastAPI) -> None:
     async def misconfigured(_: Request, exc: StoreConfigError) -> JSONResponse:
         return problem(503, "Store misconfigured", str(exc))
 
+    @app.exception_handler(WriteIncomplete)
+    async def write_incomplete(_: Request, exc: WriteIncomplete) -> JSONResponse:
+        log.error("write incomplete: %s", exc)  # a fault of ours, not of the request: a 500, not a 400
+        return problem(500, "Write incomplete", str(exc))
+
     @app.exception_handler(CmographError)
     async def bad_input(_: Request, exc: CmographError) -> JSONResponse:
         return problem(400, "Bad request", str(exc))
@@ -47,7 +60,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [{"parameter": ".".join(str(p) for p in e["loc"][1:]) or str(e["loc"][0]), "in": str(e["loc"][0]),
-                   "message": e["msg"]} for e in exc.errors()]
+                   "message": _message(e)} for e in exc.errors()]
         names = ", ".join(e["parameter"] for e in errors)
         return problem(422, "Invalid parameter", f"Invalid value for {names}.", errors=errors)
 
@@ -59,6 +72,13 @@ def install(app: FastAPI) -> None:
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error")
         return problem(500, "Internal error", "The server hit an unexpected error; it has been logged.")
+
+
+def _message(error: Mapping[str, Any]) -> str:
+    # The one pattern a user meets as text: say what it asks for rather than show the regex.
+    if (error.get("ctx") or {}).get("pattern") == NO_NUL_PATTERN:
+        return f"Expected {NO_NUL_EXPECTED}"
+    return str(error["msg"])
 
 
 def _title(status: int) -> str:

@@ -499,15 +499,16 @@ class SizeRun:
         bundle = bundle.model_copy(update={"review": bundle.review.model_copy(
             update={"id": bundle.review.id + review_suffix})}) if review_suffix else bundle
         with contextlib.closing(self.sut.open()) as store:
-            records = build_records(bundle)
             if naive:
+                records = build_records(bundle)
+                rows = records.node_count() + records.rel_count()
                 store.init_schema()
                 store.write(lambda w: bench_ingest.naive_write(w, records, lambda q, p: (q, p)))
             else:
-                load.ingest_bundle(store, bundle)
+                report = load.ingest_bundle(store, bundle)
+                rows = report.nodes + report.relationships
             seconds = time.perf_counter() - start
             load.remove_review(store, bundle.review.id)
-        rows = records.node_count() + records.rel_count()
         return {"excerpts": len(bundle.excerpts), "graph_rows": rows, "seconds": round(seconds, 3),
                 "graph_rows_per_s": round(rows / seconds), "excerpts_per_s": round(len(bundle.excerpts) / seconds)}
 

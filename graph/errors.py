@@ -18,7 +18,9 @@ class StoreBusy(CmographError):
 
 
 class WriteIncomplete(CmographError):
-    """A batched write created fewer rows than it was given: the staged write is abandoned."""
+    """A batched write created fewer rows than it was given: the staged write is abandoned.
+
+    Validation makes this impossible for a bundle, so it is a fault of ours (a 500 in the API)."""
 
 
 class NotFound(CmographError):

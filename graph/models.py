@@ -16,6 +16,7 @@ Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=SLUG_MA
 # No quote holds a NUL, and FalkorDB would cut a query off at one: every text field refuses it.
 # A pattern rather than a validator, so the check runs in pydantic-core, not as a Python call per field.
 NO_NUL_PATTERN = r"^[^\x00]*$"
+NO_NUL_EXPECTED = "text without NUL (\\x00) characters"
 Plain = Annotated[str, StringConstraints(pattern=NO_NUL_PATTERN)]
 Text = Annotated[str, StringConstraints(min_length=1, pattern=NO_NUL_PATTERN)]
 

@@ -16,6 +16,9 @@ NEO4J_SCHEMES = ("neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://
 # Graph rows per write query. FalkorDB pays a fixed cost per query on top of its per-row work: a
 # 100,000-excerpt review wrote its excerpts in 7.8 s of server time in batches of 5,000, 6.3 s in 20,000.
 BATCH_SIZE = 20_000
+# A batch also closes at this many characters of text: FalkorDB takes parameters inside the query
+# text, and the server refuses a request over 512 MB, which a batch of very long quotes could reach.
+BATCH_CHARS = 32_000_000
 # Letters and digits only: `_` and punctuation are syntax in full-text query languages.
 WORD = re.compile(r"[^\W_]+")
 MAX_QUERY_WORDS = 32
@@ -65,29 +68,33 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
-def _batches(rows: Iterable[Row], size: int, weight: Callable[[Row], int] | None = None) -> Iterator[list[Row]]:
+def _batches(rows: Iterable[Row], size: int, weight: Callable[[Row], int] | None = None,
+             chars: Callable[[Row], int] | None = None) -> Iterator[list[Row]]:
     batch: list[Row] = []
-    filled = 0
+    filled = text = 0
     for row in rows:
         batch.append(row)
         filled += weight(row) if weight else 1
-        if filled >= size:
+        text += chars(row) if chars else 0
+        if filled >= size or text >= BATCH_CHARS:
             yield batch
             batch = []
-            filled = 0
+            filled = text = 0
     if batch:
         yield batch
 
 
 def run_batches(writer: Writer, query: str, rows: Iterable[Row], size: int = BATCH_SIZE,
                 progress: Callable[[int], None] | None = None, weight: Callable[[Row], int] | None = None,
-                params: Callable[[list[Row]], dict[str, Any]] | None = None) -> int:
+                params: Callable[[list[Row]], dict[str, Any]] | None = None,
+                chars: Callable[[Row], int] | None = None) -> int:
     """UNWIND `rows` through `query` in batches; returns how many graph rows were written.
 
     `weight` says how many graph rows one row writes (a start node with its targets), for
-    progress and for sizing batches; `params` turns a batch into the query's parameters
-    (default: `{"rows": batch}`). Every write query returns `created`, checked against
-    the weight, so a write that silently matched less fails instead.
+    progress and for sizing batches; `chars` how much text a row carries, so a batch of long
+    quotes closes early (BATCH_CHARS); `params` turns a batch into the query's parameters
+    (default: `{"rows": batch}`). Every write query returns `created`, checked against the
+    weight: a batch whose start or target nodes are missing fails instead of writing less.
 
     The next batch is encoded while the store works on the previous one: the
     store runs in another process, so the two overlap on separate cores.
@@ -95,7 +102,7 @@ def run_batches(writer: Writer, query: str, rows: Iterable[Row], size: int = BAT
     written = 0
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cmograph-write") as pool:
         pending: tuple[Future[list[Row]], int] | None = None
-        for batch in _batches(rows, size, weight):
+        for batch in _batches(rows, size, weight, chars):
             encoded = writer.encode(query, params(batch) if params else {"rows": batch})
             if pending:
                 written += _finish(query, *pending, progress)

@@ -19,7 +19,9 @@ def gc_paused() -> Iterator[None]:
     The collector rescans every live object as their number grows: reading a 100,000-row
     sheet and building its rows spent half its time there, though rows form no cycles
     (reference counting still frees them). Nested and concurrent uses turn it back on once,
-    when the last one ends, and only if it was on.
+    when the last one ends, and only if it was on. The collector is per process: in the API
+    server an upload pauses it for every request until its write ends, which only delays
+    freeing the rare cyclic garbage a request leaves.
     """
     global _depth, _was_enabled
     with _lock:

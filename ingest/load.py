@@ -8,7 +8,15 @@ from cmograph.graph.models import Bundle
 from cmograph.graph.schema import node_query, rel_query
 from cmograph.graph.store import BATCH_SIZE, Row, Store, Writer, run_batches
 from cmograph.ingest.gc_pause import gc_paused
-from cmograph.ingest.records import Records, build_records, excerpt_params, excerpt_weight, rel_params
+from cmograph.ingest.records import (
+    Records,
+    build_records,
+    excerpt_params,
+    excerpt_text_size,
+    excerpt_weight,
+    rel_params,
+    text_size,
+)
 from cmograph.ingest.report import IngestReport
 
 DELETE_BATCH = 20_000
@@ -22,7 +30,8 @@ def diff(store: Store, records: Records) -> IngestReport:
         report.created.update(records.counts())
         return report
     old_nodes = {r["id"]: (r["label"], r["h"]) for r in snapshot}
-    for node_id, label, h in records.node_keys():
+    node_keys, rel_keys = records.keys()
+    for node_id, label, h in node_keys:
         before = old_nodes.pop(node_id, None)
         if before is None:
             report.created[label] += 1
@@ -35,7 +44,7 @@ def diff(store: Store, records: Records) -> IngestReport:
     for r in store.read("read/review_snapshot_rels", {"review": records.review}):
         # Older stores also kept a content hash `h` on every relationship: not a property anyone wrote.
         old_rels[(r["source"], r["type"], r["target"])] = {k: v for k, v in r["props"].items() if k != "h"}
-    for key, props in records.rel_keys():
+    for key, props in rel_keys:
         old_props = old_rels.pop(key, None)
         if old_props is None:
             report.created[key[1]] += 1
@@ -59,9 +68,9 @@ def write_records(writer: Writer, records: Records, progress: Callable[[int], No
     """
     delete_review(writer, records.review)
     for label, rows in records.nodes.items():
-        run_batches(writer, node_query(label), rows, size, progress)
+        run_batches(writer, node_query(label), rows, size, progress, chars=text_size)
     run_batches(writer, "write/excerpts", records.excerpt_rows(), size, progress,
-                weight=excerpt_weight, params=excerpt_params)
+                weight=excerpt_weight, params=excerpt_params, chars=excerpt_text_size)
     for rel in records.rels:
         run_batches(writer, rel_query(rel), records.rel_rows(rel), size, progress, weight=_targets,
                     params=rel_params)

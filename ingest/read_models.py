@@ -10,7 +10,7 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from cmograph.graph.models import NO_NUL_PATTERN, SLUG_PATTERN
+from cmograph.graph.models import NO_NUL_EXPECTED, NO_NUL_PATTERN, SLUG_PATTERN
 from cmograph.ingest.problems import Found, Loc, Origin, Problem, nearest, one_of, slug_expected
 
 # What pydantic's error types mean, in words a reviewer editing a YAML file or sheet knows.
@@ -138,7 +138,7 @@ def _problem(model: type[BaseModel], error: ErrorDetails, origin: Origin) -> Pro
     elif kind == "string_pattern_mismatch" and ctx.get("pattern") == SLUG_PATTERN:
         expected = slug_expected(error["input"])
     elif kind == "string_pattern_mismatch" and ctx.get("pattern") == NO_NUL_PATTERN:
-        expected = "text without NUL (\\x00) characters"
+        expected = NO_NUL_EXPECTED
     elif kind == "string_too_long":
         expected = f"at most {ctx.get('max_length')} characters"
     elif kind == "greater_than_equal":

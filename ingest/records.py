@@ -132,22 +132,17 @@ class Records:
         return (sum(len(targets) for groups in self.rels.values() for targets in groups.values())
                 + sum(self.excerpt_counts[rel.value] for rel in EXCERPT_RELS))
 
-    def node_keys(self) -> Iterator[tuple[str, str, str]]:
-        for label, rows in self.nodes.items():
-            for row in rows:
-                yield row["id"], label.value, row["props"]["h"]
+    def keys(self) -> tuple[list[tuple[str, str, str]], list[tuple[tuple[str, str, str], dict[str, Any]]]]:
+        """What a diff compares: each node's (id, label, hash), each relationship's
+        ((start, type, target), properties). Excerpt rows are built once for both."""
+        nodes = [(row["id"], label.value, row["props"]["h"]) for label, rows in self.nodes.items() for row in rows]
+        rels = [((start, rel.value, target["id"]), target["props"])
+                for rel, groups in self.rels.items() for start, targets in groups.items() for target in targets]
         for row in self.excerpt_rows():
-            yield row["id"], Label.EXCERPT.value, row["props"]["h"]
-
-    def rel_keys(self) -> Iterator[tuple[tuple[str, str, str], dict[str, Any]]]:
-        for rel, groups in self.rels.items():
-            for start, targets in groups.items():
-                for target in targets:
-                    yield (start, rel.value, target["id"]), target["props"]
-        for row in self.excerpt_rows():
-            for rel, key in EXCERPT_RELS.items():
-                for target in row[key]:
-                    yield (row["id"], rel.value, target["id"]), target["props"]
+            nodes.append((row["id"], Label.EXCERPT.value, row["props"]["h"]))
+            rels.extend(((row["id"], rel.value, target["id"]), target["props"])
+                        for rel, key in EXCERPT_RELS.items() for target in row[key])
+        return nodes, rels
 
 
 def rel_params(batch: list[Row]) -> dict[str, Any]:
@@ -172,6 +167,16 @@ def excerpt_params(batch: list[Row]) -> dict[str, Any]:
                 out[key] = [at.setdefault(t["id"], len(at)) for t in row[key]]
         rows.append(out)
     return {"rows": rows, "targets": list(at)}
+
+
+def text_size(row: Row) -> int:
+    """Characters of text a node row carries (its quote, citation, notes), for sizing batches."""
+    return sum(len(v) for v in row["props"].values() if type(v) is str)
+
+
+def excerpt_text_size(row: Row) -> int:
+    """An excerpt row's text: its own and its judgements' rationales."""
+    return text_size(row) + sum(text_size(t) for key in _JUDGED.values() for t in row[key])
 
 
 def excerpt_weight(row: Row) -> int:
@@ -225,6 +230,11 @@ def build_records(bundle: Bundle) -> Records:
         cited = len(set(excerpt.cites))
         counts[Rel.CITES.value] += cited
         counts[Rel.EVIDENCE_FROM.value] += cited or 1
+    # The write looks excerpts up by the rows built from rec.excerpts, so a link to an excerpt the
+    # bundle does not hold would be lost without a trace; read_bundle never lets one through.
+    unknown = {link.excerpt for link in bundle.links} - {excerpt.id for excerpt in bundle.excerpts}
+    if unknown:
+        raise ValueError(f"links name excerpts the bundle does not hold: {', '.join(sorted(unknown)[:5])}")
     prefix = f"{root}:"
     seen: set[tuple[str, str, str]] = set()
     for link in bundle.links:

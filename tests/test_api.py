@@ -276,6 +276,15 @@ def test_upload_is_validated(writer: httpx.Client) -> None:
             422)
 
 
+def test_a_nul_in_an_upload_is_named_in_words(writer: httpx.Client) -> None:
+    bundle = small_bundle().model_dump(mode="json")
+    bundle["excerpts"][0]["text"] = "before\x00after"
+    body = problem(writer.post("/reviews", json=bundle, headers={"Authorization": f"Bearer {TOKEN}"}), 422)
+    assert body["errors"] == [{"parameter": "excerpts.0.text", "in": "body",
+                               "message": "Expected text without NUL (\\x00) characters"}]
+    problem(writer.get("/reviews/tiny"), 404)
+
+
 def test_oversized_bodies_are_413(writer: httpx.Client) -> None:
     auth = {"Authorization": f"Bearer {TOKEN}"}
     bundle = small_bundle().model_dump(mode="json")

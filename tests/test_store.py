@@ -9,17 +9,20 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from cmograph.graph import store as store_module
 from cmograph.graph.checksum import content_checksum
 from cmograph.graph.errors import WriteIncomplete
 from cmograph.graph.falkordb_store import FalkorStore
+from cmograph.graph.models import EvidenceLink
 from cmograph.graph.schema import SCHEMA_VERSION, Rel, rel_query
 from cmograph.graph.stats import store_info
 from cmograph.graph.store import Store, run_batches
 from cmograph.ingest.load import ingest_bundle, remove_review
-from cmograph.ingest.records import rel_params
+from cmograph.ingest.records import build_records, rel_params, text_size
 from tests.factories import small_bundle
 
 REVIEWS = ("tiny", "other")
@@ -169,3 +172,45 @@ def test_two_reviews_do_not_collide(store: Store) -> None:
     assert info["nodes"]["Excerpt"] == 8
     # Re-ingesting one leaves the other alone.
     assert not ingest_bundle(store, small_bundle("other")).changed
+
+
+def test_a_batch_closes_at_its_text_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = [{"id": str(i), "props": {"text": "x" * n}} for i, n in enumerate([5, 5, 5, 20, 1])]
+    monkeypatch.setattr(store_module, "BATCH_CHARS", 10)
+    batches = list(store_module._batches(rows, 100, chars=text_size))
+    assert [[r["id"] for r in b] for b in batches] == [["0", "1"], ["2", "3"], ["4"]]
+
+
+def test_long_quotes_go_in_smaller_batches_to_the_same_graph(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    bundle = small_bundle()
+    for i, excerpt in enumerate(bundle.excerpts):
+        excerpt.text = f"quote {i}: " + "trust grows in meetings " * 12_500  # 300,000 characters
+    sizes: list[int] = []
+    real = store_module._batches
+
+    def spy(*args: Any, **kwargs: Any) -> Iterator[list[dict[str, Any]]]:
+        for batch in real(*args, **kwargs):
+            sizes.append(len(batch))
+            yield batch
+
+    monkeypatch.setattr(store_module, "_batches", spy)
+    checksums, counts = [], []
+    for name, budget in (("whole", store_module.BATCH_CHARS), ("split", 400_000)):
+        monkeypatch.setattr(store_module, "BATCH_CHARS", budget)
+        sizes.clear()
+        s = FalkorStore(tmp_path / f"{name}.db")
+        try:
+            ingest_bundle(s, bundle)
+            checksums.append(content_checksum(s))
+        finally:
+            s.close()
+        counts.append(len(sizes))
+    assert checksums[0] == checksums[1]
+    assert counts[1] == counts[0] + 1  # the four quotes went in two batches of two
+
+
+def test_records_refuse_links_to_excerpts_the_bundle_does_not_hold() -> None:
+    bundle = small_bundle()
+    bundle.links.append(EvidenceLink(excerpt="ghost", target="c1", relation="supports"))
+    with pytest.raises(ValueError, match="ghost"):
+        build_records(bundle)

@@ -2,7 +2,8 @@
 // per batch instead of one per relationship type, and no look-up of the excerpt it starts from.
 // A batch names few distinct targets (sources, CMOCs, elements): each is looked up once, and a row
 // refers to it by its place in $targets. A missing target makes `found` differ from $targets and
-// the batch writes nothing; the caller checks `created`.
+// the batch writes nothing, so `created` (what the rows ask for, written once every target is found)
+// falls short and the caller fails the whole write.
 UNWIND $targets AS id
 MATCH (t:Entity {id: id})
 WITH collect(t) AS ts, collect(id) AS found

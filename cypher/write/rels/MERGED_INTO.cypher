@@ -1,6 +1,7 @@
-// One row per start node with its targets of this type. A batch names few distinct targets (sources,
-// CMOCs, elements): each is looked up once, and a row refers to it by its place in $targets.
-// A missing target makes `found` differ from $targets and the batch writes nothing; the caller checks `created`.
+// One row per start node with its targets of this type. A batch names few distinct targets (the review,
+// theories, elements, CMOCs): each is looked up once, and a row refers to it by its place in $targets.
+// A missing target makes `found` differ from $targets and the batch writes nothing; a missing start node
+// drops its row. Either way `created` falls short, and the caller fails the whole write.
 UNWIND $targets AS id
 MATCH (b:Entity {id: id})
 WITH collect(b) AS bs, collect(id) AS found
