@@ -136,15 +136,16 @@ class Served:
 
 
 @contextlib.contextmanager
-def serving(store: Path, workers: int, tmp_path: Path) -> Iterator[Served]:
-    """`cmograph --store STORE serve --workers N` until the block ends (SIGTERM unless the test stopped it)."""
+def serving(store: Path, workers: int, tmp_path: Path, demo: bool = False) -> Iterator[Served]:
+    """`cmograph --store STORE serve --workers N` (or `demo --no-browser`) until the block ends
+    (SIGTERM unless the test stopped it)."""
     port = free_port()
     log = tmp_path / f"serve-{workers}-{port}.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith("CMOGRAPH_")}
+    command = ["demo", "--no-browser"] if demo else ["serve", "--workers", str(workers)]
     with log.open("wb") as sink:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "cmograph.cli", "--store", str(store), "serve", "--port", str(port),
-             "--workers", str(workers)],
+            [sys.executable, "-m", "cmograph.cli", "--store", str(store), *command, "--port", str(port)],
             stdout=sink, stderr=subprocess.STDOUT, env=env, start_new_session=True)
     served = Served(proc, port, log)
     try:
@@ -223,6 +224,17 @@ def test_one_worker_sigterm_stops_the_store_server(example_path: Path, tmp_path:
         assert len(store_servers(example_path)) == 1
         returncode = served.stop(signal.SIGTERM)
     assert_clean_stop(served, returncode, example_path, [])
+
+
+def test_demo_sigterm_stops_the_store_server(tmp_path: Path) -> None:
+    # uvicorn re-raises SIGTERM once it has shut down: without unwinding first, the embedded
+    # redis-server outlived the demo.
+    store = tmp_path / "demo.db"
+    with serving(store, 1, tmp_path, demo=True) as served:
+        status, body, _ = get(served.port, "/api/v1/reviews")
+        assert status == 200 and b"knight-2024" in body
+        returncode = served.stop(signal.SIGTERM)
+    assert_clean_stop(served, returncode, store, [])
 
 
 def test_two_workers_share_one_store_server_and_answer_as_one_does(example_path: Path, tmp_path: Path) -> None:
