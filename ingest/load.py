@@ -90,7 +90,7 @@ def ingest_bundle(store: Store, bundle: Bundle, progress: Callable[[int, int], N
         report = diff(store, records)
         if not report.changed:
             return report
-        total = records.node_count() + records.rel_count()
+        total = report.nodes + report.relationships
         done = 0
 
         def step(n: int) -> None:

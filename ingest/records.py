@@ -110,7 +110,7 @@ class Records:
             props.update(review=self.review, key=excerpt.id)
             props["h"] = _hash({"label": Label.EXCERPT.value, **props})
             quoted = [{"id": prefix + excerpt.source, "props": _NO_PROPS}]
-            cited = [{"id": prefix + c, "props": _NO_PROPS} for c in dict.fromkeys(excerpt.cites)]
+            cited = [{"id": prefix + c, "props": _NO_PROPS} for c in _distinct_cites(excerpt)]
             # Derived once here so every query agrees on what a quote is evidence from.
             yield {"id": prefix + excerpt.id, "props": props, "quoted_from": quoted, "cites": cited,
                    "evidence_from": cited or quoted, **self.links.get(excerpt.id, _NO_LINKS)}
@@ -143,6 +143,11 @@ class Records:
             rels.extend(((row["id"], rel.value, target["id"]), target["props"])
                         for rel, key in EXCERPT_RELS.items() for target in row[key])
         return nodes, rels
+
+
+def _distinct_cites(excerpt: Excerpt) -> list[str]:
+    """The sources an excerpt cites, each once: what its rows write and what the counts count."""
+    return list(dict.fromkeys(excerpt.cites))
 
 
 def rel_params(batch: list[Row]) -> dict[str, Any]:
@@ -227,7 +232,7 @@ def build_records(bundle: Bundle) -> Records:
     counts = rec.excerpt_counts
     counts[Label.EXCERPT.value] = counts[Rel.QUOTED_FROM.value] = len(bundle.excerpts)
     for excerpt in bundle.excerpts:
-        cited = len(set(excerpt.cites))
+        cited = len(_distinct_cites(excerpt))
         counts[Rel.CITES.value] += cited
         counts[Rel.EVIDENCE_FROM.value] += cited or 1
     # The write looks excerpts up by the rows built from rec.excerpts, so a link to an excerpt the
