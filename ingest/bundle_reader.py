@@ -304,8 +304,14 @@ class _References:
     def check_all(self, sources: list[Found[Source]]) -> None:
         self.known["source"] = self._ids({"sources", CITATIONS}, sources)
         for section, path, what in _REFERENCES:
+            known = self.known[what]
+            if known is None:
+                continue  # a file they would name was lost: its own problem says so
+            valid = self.reading.items[section]
+            if len(path) == 1 and _all_known(valid, path[0], known):
+                valid = []  # the usual case, checked in bulk: nothing to locate
             # Broken items are checked too: their references may be wrong as well.
-            for found in self.reading.items[section] + self.reading.broken[section]:
+            for found in valid + self.reading.broken[section]:
                 for loc, value in _values_at(found.item, path):
                     self.check(value, what, found.origin, loc)
 
@@ -325,6 +331,18 @@ class _References:
             hint = f" (nearest: {', '.join(close)})" if close else "" if known else " (none)"
             expected = f"a known {what} id{hint}"
         self.problems.append(origin.problem(loc, expected, value=value))
+
+
+def _all_known(found: list[Found], name: str | int, known: set[str]) -> bool:
+    """Whether every id in field `name` of these validated items is known (None is no reference)."""
+    ids: set[object] = set()
+    for f in found:
+        value = getattr(f.item, str(name))
+        if type(value) is list:
+            ids.update(value)
+        elif value is not None:
+            ids.add(value)
+    return ids <= known
 
 
 def _values_at(item: object, path: Loc) -> list[tuple[Loc, object]]:
