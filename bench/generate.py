@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import itertools
 import random
 from pathlib import Path
 
@@ -10,18 +11,49 @@ import yaml
 
 from cmograph.ingest.columns import COLUMNS
 
-_VOCABULARY = (
-    "leadership trust partnership vision accountability governance data sharing population health integration "
-    "culture learning innovation community engagement relationships meetings priorities outcomes resources decisions "
-    "collaboration tensions funding histories dashboards targeting"
-)
-WORDS = _VOCABULARY.split()
+# Words follow Zipf's law (a word's share of the text falls as 1/rank), as in natural text, so a
+# claim's words are spread over the corpus as they would be in a real one. The most common words
+# are English function words, then the example review's themes, then made-up words. The first
+# corpus drew every word evenly from the 28 theme words alone, so each one was in about 60% of all
+# excerpts: no real corpus is like that, and full-text search, which has no top-k in FalkorDB, paid
+# for it (see bench/README.md). Excerpts of 24 to 76 words keep that corpus's text volume, about
+# 260 characters an excerpt, so ingest figures stay comparable.
+STOP_WORDS = [
+    "the", "of", "and", "a", "to", "in", "is", "it", "that", "for", "as", "with", "was", "on", "be", "by", "at",
+    "this", "are", "or", "but", "not", "from", "an", "which", "their", "they", "these", "such", "there", "then",
+    "if", "into", "will", "no"
+]
+THEME_WORDS = [
+    "leadership", "trust", "partnership", "vision", "accountability", "governance", "data", "sharing", "population",
+    "health", "integration", "culture", "learning", "innovation", "community", "engagement", "relationships",
+    "meetings", "priorities", "outcomes", "resources", "decisions", "collaboration", "tensions", "funding",
+    "histories", "dashboards", "targeting"
+]
+VOCABULARY_SIZE = 30_000
 THEMES = ("Being", "Leading and visioning", "Relating and communicating", "Delivering")
 KINDS = ("context", "resource", "reasoning", "outcome")
+_ONSETS = ("b", "c", "d", "f", "g", "l", "m", "n", "p", "r", "s", "t", "v", "br", "cl", "pr", "st", "tr")
+_VOWELS = ("a", "e", "i", "o", "u", "ai", "ea", "io")
+
+
+def _made_up(rank: int) -> str:
+    """A pronounceable made-up word, different for every rank: its syllables spell the rank."""
+    syllables = []
+    n = rank
+    while True:
+        n, s = divmod(n, len(_ONSETS) * len(_VOWELS))
+        syllables.append(_ONSETS[s // len(_VOWELS)] + _VOWELS[s % len(_VOWELS)])
+        if n == 0:
+            break
+    return "".join(syllables) + ("n" if len(syllables) == 1 else "")
+
+
+WORDS = list(dict.fromkeys([*STOP_WORDS, *THEME_WORDS, *map(_made_up, range(VOCABULARY_SIZE))]))[:VOCABULARY_SIZE]
+_CUMULATIVE = list(itertools.accumulate(1 / rank for rank in range(1, len(WORDS) + 1)))
 
 
 def _sentence(rng: random.Random, n: int = 14) -> str:
-    return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
+    return " ".join(rng.choices(WORDS, cum_weights=_CUMULATIVE, k=n)).capitalize() + "."
 
 
 def write_bundle(folder: Path, review: str = "synthetic", excerpts: int = 10_000, sources: int | None = None,
@@ -73,7 +105,7 @@ def write_bundle(folder: Path, review: str = "synthetic", excerpts: int = 10_000
             relation = rng.choices(("supports", "refines", "contests"), (80, 15, 5))[0]
             writer.writerow({
                 "excerpt_id": f"ex-{i}", "source": "the-review" if cited else rng.choice(source_ids),
-                "text": _sentence(rng, rng.randint(12, 40)), "page": str(rng.randint(1, 30)),
+                "text": _sentence(rng, rng.randint(24, 76)), "page": str(rng.randint(1, 30)),
                 "section": "Findings", "paragraph": str(rng.randint(1, 12)), "cites": ";".join(cited),
                 "bears_on": rng.choice(targets), "relation": relation, "reviewer": "bench",
                 "rationale": "synthetic" if relation != "supports" else "",

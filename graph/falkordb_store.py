@@ -77,15 +77,34 @@ def _copy(db: Any) -> None:
             time.sleep(0.05)
 
 
-def fulltext_queries(text: str) -> list[str]:
-    """RediSearch queries for a user's text, narrowest first: its words as a phrase, all of them, any of them.
+# RediSearch's default English stop words. FalkorDB's full-text index keeps them, so "the" matches
+# nearly every excerpt, and its procedure hands every match to ORDER BY: on a million excerpts, a
+# claim's "with" or "of" alone cost most of a second.
+STOP_WORDS = frozenset(
+    [
+        "a", "is", "the", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "it", "no",
+        "not", "of", "on", "or", "such", "that", "their", "then", "there", "these", "they", "this", "to", "was",
+        "will", "with"
+    ]
+)
+# A word in more items than this widens a search only together with the claim's other words: alone
+# it would rank a large share of the store (Elasticsearch's common-terms cutoff, for the same reason).
+COMMON_MATCHES = 2_000
 
-    Plain words only, so punctuation in user text is never syntax.
+
+def fulltext_queries(text: str) -> tuple[list[str], list[str]]:
+    """RediSearch queries for a user's text, narrowest first (its words as a phrase, then all its telling
+    words), and the telling words that an any-word query may widen to.
+
+    Only the phrase keeps stop words, where they fix the wording. Plain words only, so punctuation
+    is never syntax.
     """
     words = query_words(text)
     if len(words) < 2:
-        return words
-    return ['"' + " ".join(words) + '"', " ".join(words), "|".join(words)]
+        return words, []
+    telling = [w for w in words if w not in STOP_WORDS] or words
+    narrow = list(dict.fromkeys(['"' + " ".join(words) + '"', " ".join(telling)]))
+    return narrow, telling if len(telling) > 1 else []
 
 
 def _literal(value: Any) -> str:
@@ -255,23 +274,32 @@ class FalkorStore:
     def search(self, index: str, text: str, limit: int) -> list[Row]:
         """The best `limit` hits: the text's words as a phrase, then with all of them, then with any.
 
-        FalkorDB's full-text procedure yields every match before LIMIT applies, and the common
-        words of a claim match much of a large store. The exact wording, then the share of the
-        words found, rank first anyway (see queries.trace), so each wider search runs only while
-        the narrower ones found too few.
+        FalkorDB's full-text procedure yields every match to ORDER BY, so a common word alone
+        would rank a large share of the store. The exact wording, then the share of the words
+        found, rank first anyway (see queries.trace), so each wider search runs only while the
+        narrower ones found too few, and the any-word search leaves out the common words.
         """
-        statement = cypher.statements("stores/falkordb/fulltext")[index]
+        statements = cypher.statements("stores/falkordb/fulltext")
+        narrow, widening = fulltext_queries(text)
         hits: dict[str, Row] = {}
-        for query in fulltext_queries(text):
-            for row in self._search(statement, query, limit):
-                hits.setdefault(row["id"], row)
+        for query in narrow:
+            self._add_hits(hits, statements[index], query, limit)
             if len(hits) >= limit:
-                break
+                return list(hits.values())[:limit]
+        rare = [w for w in widening if self._matches(statements[f"{index}_matches"], w) < COMMON_MATCHES]
+        if rare:
+            self._add_hits(hits, statements[index], "|".join(rare), limit)
         return list(hits.values())[:limit]
 
-    def _search(self, statement: str, query: str, limit: int) -> list[Row]:
+    def _add_hits(self, hits: dict[str, Row], statement: str, query: str, limit: int) -> None:
         text = _with_params(statement, {"query": query, "limit": limit})
-        return _rows(self._call(lambda: self._graph().ro_query(text), idempotent=True))
+        for row in _rows(self._call(lambda: self._graph().ro_query(text), idempotent=True)):
+            hits.setdefault(row["id"], row)
+
+    def _matches(self, statement: str, word: str) -> int:
+        """How many items hold `word`, counted up to COMMON_MATCHES (the procedure stops there)."""
+        text = _with_params(statement, {"query": word, "cap": COMMON_MATCHES})
+        return int(_rows(self._call(lambda: self._graph().ro_query(text), idempotent=True))[0]["matches"])
 
     def _create_schema(self, graph: Any) -> bool:
         created = False

@@ -147,6 +147,11 @@ def falkordb_fulltext_case(s: FalkorStore) -> None:
     assert [h["id"] for h in s.search("cmocs", "dashboards", 10)] == [T + "c2"]
     assert s.search("excerpts", "zebra", 10) == []
     assert s.search("excerpts", "!?", 10) == []  # no words: no query at all
+    # Counts of the items holding a word, capped: the any-word search leaves out common words.
+    matches = cypher.statements("stores/falkordb/fulltext")
+    assert s._matches(matches["excerpts_matches"], "meetings") == 1
+    assert s._matches(matches["excerpts_matches"], "zebra") == 0
+    assert s._matches(matches["cmocs_matches"], "dashboards") == 1
 
 
 def neo4j_case(_: FalkorStore) -> None:

@@ -347,3 +347,29 @@ def test_trace_in_a_store_where_common_words_are_everywhere(tmp_path: Path) -> N
         assert all({"partners", "shared", "data"} <= set(h.text.lower().replace(",", "").split()) for h in hits)
     finally:
         store.close()
+
+
+def test_trace_widens_to_any_word_without_stop_words_or_common_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When no excerpt holds the whole claim, the embedded store's any-word search uses only its
+    telling words that few excerpts hold: "the" and a word in most excerpts would rank the store."""
+    from cmograph.graph import falkordb_store
+    from cmograph.graph.models import Excerpt
+
+    monkeypatch.setattr(falkordb_store, "COMMON_MATCHES", 100)  # the store's 2,000, scaled to this bundle
+    bundle = small_bundle("common")
+    filler = [Excerpt(id=f"f{i}", source="smith-2020", text=f"The partners met in year {i}.") for i in range(150)]
+    rare = [Excerpt(id="quokka", source="jones-2021", text="A quokka was seen at the meeting."),
+            Excerpt(id="wombat", source="jones-2021", text="Wombats dig burrows.")]
+    bundle = bundle.model_copy(update={"excerpts": [*bundle.excerpts, *filler, *rare]})
+    store = FalkorStore(tmp_path / "common.db")
+    try:
+        ingest_bundle(store, bundle)
+        hits = [h.id for h in queries.trace(store, "the partners saw the quokka and the wombats", limit=10).excerpts]
+        assert hits == ["common:quokka", "common:wombat"]
+        # Common words still match when they are all the claim has, or together with its other words.
+        assert len(queries.trace(store, "the partners", limit=10).excerpts) == 10
+        assert queries.trace(store, "partners met in year 7", limit=1).excerpts[0].id == "common:f7"
+    finally:
+        store.close()
