@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 import psutil
 import redis.exceptions
+from falkordb.query_result import QueryResult, parse_scalar
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
@@ -44,6 +45,41 @@ def _plain(value: Any) -> Any:
 def _rows(result: Any) -> list[Row]:
     names = [h[1] if isinstance(h, list | tuple) else h for h in result.header]
     return [dict(zip(names, (_plain(v) for v in row), strict=True)) for row in result.result_set]
+
+
+# Type codes of FalkorDB's compact result format (falkordb.query_result.ResultSetScalarTypes).
+_NULL, _STRING, _INTEGER, _BOOLEAN, _DOUBLE, _ARRAY, _MAP = 1, 2, 3, 4, 5, 6, 10
+
+
+def _value(cell: list[Any], graph: Any) -> Any:
+    """One compact-format value as `_plain(parse_scalar(cell))` gives it, without the generic dispatch.
+
+    Reads answer with strings, numbers, lists and maps, and the client library's parser, called per
+    value through a table, cost more than the query's own work on small answers. Anything else
+    (nodes, edges, paths, points, temporal values, strings not yet decoded) goes to the library.
+    """
+    kind, value = cell
+    if kind == _STRING and type(value) is str:
+        return value
+    if kind == _INTEGER and type(value) is int:
+        return value
+    if kind == _MAP:
+        return {str(value[i]): _value(value[i + 1], graph) for i in range(0, len(value), 2)}
+    if kind == _ARRAY:
+        return [_value(v, graph) for v in value]
+    if kind == _NULL:
+        return None
+    return _plain(parse_scalar(cell, graph))
+
+
+def _read_rows(graph: Any, query: str) -> list[Row]:
+    """GRAPH.RO_QUERY as `_rows(graph.ro_query(query))` answers it, parsed with `_value`."""
+    response = graph.execute_command("GRAPH.RO_QUERY", graph.name, query, "--compact")
+    if len(response) != 3 or any(isinstance(part, redis.exceptions.ResponseError) for part in response):
+        return _rows(QueryResult(graph, response))  # errors and answers without columns, as the library reports them
+    header, records, _ = response
+    names = [h[1] for h in header]
+    return [dict(zip(names, (_value(cell, graph) for cell in row), strict=True)) for row in records]
 
 
 def _graphs(db: Any) -> list[str]:
@@ -269,7 +305,7 @@ class FalkorStore:
 
     def read(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         text = _with_params(cypher.query(query), params)
-        return _rows(self._call(lambda: self._graph().ro_query(text), idempotent=True))
+        return self._call(lambda: _read_rows(self._graph(), text), idempotent=True)
 
     def search(self, index: str, text: str, limit: int) -> list[Row]:
         """The best `limit` hits: the text's words as a phrase, then with all of them, then with any.

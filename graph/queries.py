@@ -205,16 +205,18 @@ def theory_support(
         raise NotFound("theory", theory_id)
     whole: dict[str, dict[str, int]] = {r.value: {} for r in Relation}
     on_cmoc: list[dict[str, dict[str, int]]] = [{r.value: {} for r in Relation} for _ in head["cmocs"]]
+    position = {c["id"]: i for i, c in enumerate(head["cmocs"])}
     for row in rows:
         if row["relation"] is None:
             continue
         relation, value = row["relation"], row["value"]
-        # Parallel lists, one entry per source; per_cmoc follows the order of head["cmocs"].
-        for source, n, per_cmoc in sorted(zip(value["ids"], value["excerpts"], value["per_cmoc"], strict=True)):
+        # Parallel lists, one entry per source; per_cmoc has its distinct excerpts on each CMOC in cmocs.
+        for source, n, linked, per_cmoc in sorted(
+            zip(value["ids"], value["excerpts"], value["cmocs"], value["per_cmoc"], strict=True)
+        ):
             whole[relation][source] = n
-            for by_relation, m in zip(on_cmoc, per_cmoc, strict=True):
-                if m:
-                    by_relation[relation][source] = m
+            for cmoc, m in zip(linked, per_cmoc, strict=True):
+                on_cmoc[position[cmoc]][relation][source] = m
     cmocs = [
         CmocSupport(
             **pick(CmocRef, c),

@@ -252,19 +252,21 @@ def theory_support(s: FalkorStore) -> None:
         [head] = [r["value"] for r in rows if r["relation"] is None]
         relations = [r["relation"] for r in rows if r["relation"]]
         assert len(relations) == len(set(relations)) and set(relations) <= {"supports", "refines", "contests"}
-        groups = sorted((r["relation"], *g) for r in rows if r["relation"]
-                        for g in zip(r["value"]["ids"], r["value"]["excerpts"], r["value"]["per_cmoc"], strict=True))
+        value = "ids", "excerpts", "cmocs", "per_cmoc"
+        groups = sorted((r["relation"], source, n, dict(zip(cmocs, per_cmoc, strict=True)))
+                        for r in rows if r["relation"]
+                        for source, n, cmocs, per_cmoc in zip(*(r["value"][k] for k in value), strict=True))
         return head, groups
 
     head, groups = read("pt-data", None)
     assert (head["theory"], head["cmocs"]) == ({**DATA, "review": "tiny"}, [C2])
-    # Per (relation, source): distinct excerpts across the theory, and per CMOC in the order of head["cmocs"].
-    assert groups == [("refines", T + "jones-2021", 1, [1]), ("supports", T + "jones-2021", 1, [1]),
-                      ("supports", T + "smith-2020", 1, [1])]
+    # Per (relation, source): distinct excerpts across the theory, and on each CMOC with any.
+    assert groups == [("refines", T + "jones-2021", 1, {T + "c2": 1}), ("supports", T + "jones-2021", 1, {T + "c2": 1}),
+                      ("supports", T + "smith-2020", 1, {T + "c2": 1})]
     assert sorted(head["sources"], key=lambda x: x["id"]) == [JONES, SMITH]
     head, groups = read("pt-trust", "empirical_study")
-    assert (head["cmocs"], groups) == ([C1], [("supports", T + "jones-2021", 1, [1]),
-                                               ("supports", T + "smith-2020", 2, [2])])
+    assert (head["cmocs"], groups) == ([C1], [("supports", T + "jones-2021", 1, {T + "c1": 1}),
+                                               ("supports", T + "smith-2020", 2, {T + "c1": 2})])
     head, groups = read("pt-data", "review")
     assert (head["cmocs"], head["sources"], groups) == ([C2], [], [])
     assert [r for r in s.read("read/theory_support", {"theory": T + "nope", "source_kind": None})
