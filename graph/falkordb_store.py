@@ -329,13 +329,13 @@ class FalkorStore:
 
     def _add_hits(self, hits: dict[str, Row], statement: str, query: str, limit: int) -> None:
         text = _with_params(statement, {"query": query, "limit": limit})
-        for row in _rows(self._call(lambda: self._graph().ro_query(text), idempotent=True)):
+        for row in self._call(lambda: _read_rows(self._graph(), text), idempotent=True):
             hits.setdefault(row["id"], row)
 
     def _matches(self, statement: str, word: str) -> int:
         """How many items hold `word`, counted up to COMMON_MATCHES (the procedure stops there)."""
         text = _with_params(statement, {"query": word, "cap": COMMON_MATCHES})
-        return int(_rows(self._call(lambda: self._graph().ro_query(text), idempotent=True))[0]["matches"])
+        return int(self._call(lambda: _read_rows(self._graph(), text), idempotent=True)[0]["matches"])
 
     def _create_schema(self, graph: Any) -> bool:
         created = False
