@@ -17,7 +17,7 @@ from cmograph.ingest.columns import COLUMNS
 # corpus drew every word evenly from the 28 theme words alone, so each one was in about 60% of all
 # excerpts: no real corpus is like that, and full-text search, which has no top-k in FalkorDB, paid
 # for it (see bench/README.md). Excerpts of 24 to 76 words keep that corpus's text volume, about
-# 260 characters an excerpt, so ingest figures stay comparable.
+# 260 characters an excerpt; their many more distinct words cost FalkorDB more to index.
 STOP_WORDS = [
     "the", "of", "and", "a", "to", "in", "is", "it", "that", "for", "as", "with", "was", "on", "be", "by", "at",
     "this", "are", "or", "but", "not", "from", "an", "which", "their", "they", "these", "such", "there", "then",

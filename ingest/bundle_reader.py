@@ -313,12 +313,11 @@ class _References:
             # Broken items are checked too: their references may be wrong as well.
             for found in valid + self.reading.broken[section]:
                 for loc, value in _values_at(found.item, path):
-                    self.check(value, what, found.origin, loc)
+                    self.check(value, what, known, found.origin, loc)
 
-    def check(self, value: object, what: str, origin: Origin, loc: Loc) -> None:
-        known = self.known[what]
+    def check(self, value: object, what: str, known: set[str], origin: Origin, loc: Loc) -> None:
         # Values that are not slugs were reported when their item was validated.
-        if known is None or (type(value) is str and value in known) or not is_slug(value):
+        if (type(value) is str and value in known) or not is_slug(value):
             return
         assert isinstance(value, str)
         if value in self.reading.broken_ids:
