@@ -48,7 +48,7 @@ def _rows(result: Any) -> list[Row]:
 
 
 # Type codes of FalkorDB's compact result format (falkordb.query_result.ResultSetScalarTypes).
-_NULL, _STRING, _INTEGER, _BOOLEAN, _DOUBLE, _ARRAY, _MAP = 1, 2, 3, 4, 5, 6, 10
+_NULL, _STRING, _INTEGER, _ARRAY, _MAP = 1, 2, 3, 6, 10
 
 
 def _value(cell: list[Any], graph: Any) -> Any:
@@ -304,7 +304,10 @@ class FalkorStore:
         self._call(lambda: self._db.connection.ping(), idempotent=True)
 
     def read(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
-        text = _with_params(cypher.query(query), params)
+        return self._read(cypher.query(query), params)
+
+    def _read(self, statement: str, params: Mapping[str, Any] | None) -> list[Row]:
+        text = _with_params(statement, params)
         return self._call(lambda: _read_rows(self._graph(), text), idempotent=True)
 
     def search(self, index: str, text: str, limit: int) -> list[Row]:
@@ -328,14 +331,12 @@ class FalkorStore:
         return list(hits.values())[:limit]
 
     def _add_hits(self, hits: dict[str, Row], statement: str, query: str, limit: int) -> None:
-        text = _with_params(statement, {"query": query, "limit": limit})
-        for row in self._call(lambda: _read_rows(self._graph(), text), idempotent=True):
+        for row in self._read(statement, {"query": query, "limit": limit}):
             hits.setdefault(row["id"], row)
 
     def _matches(self, statement: str, word: str) -> int:
         """How many items hold `word`, counted up to COMMON_MATCHES (the procedure stops there)."""
-        text = _with_params(statement, {"query": word, "cap": COMMON_MATCHES})
-        return int(self._call(lambda: _read_rows(self._graph(), text), idempotent=True)[0]["matches"])
+        return int(self._read(statement, {"query": word, "cap": COMMON_MATCHES})[0]["matches"])
 
     def _create_schema(self, graph: Any) -> bool:
         created = False
