@@ -310,8 +310,9 @@ class FalkorStore:
         text = _with_params(statement, params)
         return self._call(lambda: _read_rows(self._graph(), text), idempotent=True)
 
-    def search(self, index: str, text: str, limit: int) -> list[Row]:
-        """The best `limit` hits: the text's words as a phrase, then with all of them, then with any.
+    def search(self, index: str, text: str, limit: int, review: str | None = None) -> list[Row]:
+        """The best `limit` hits (in `review`, if given): the text's words as a phrase, then with all of them,
+        then with any. Which words are common is counted over the whole store, as the procedure's cost is.
 
         FalkorDB's full-text procedure yields every match to ORDER BY, so a common word alone
         would rank a large share of the store. The exact wording, then the share of the words
@@ -322,16 +323,16 @@ class FalkorStore:
         narrow, widening = fulltext_queries(text)
         hits: dict[str, Row] = {}
         for query in narrow:
-            self._add_hits(hits, statements[index], query, limit)
+            self._add_hits(hits, statements[index], query, limit, review)
             if len(hits) >= limit:
                 return list(hits.values())[:limit]
         rare = [w for w in widening if self._matches(statements[f"{index}_matches"], w) < COMMON_MATCHES]
         if rare:
-            self._add_hits(hits, statements[index], "|".join(rare), limit)
+            self._add_hits(hits, statements[index], "|".join(rare), limit, review)
         return list(hits.values())[:limit]
 
-    def _add_hits(self, hits: dict[str, Row], statement: str, query: str, limit: int) -> None:
-        for row in self._read(statement, {"query": query, "limit": limit}):
+    def _add_hits(self, hits: dict[str, Row], statement: str, query: str, limit: int, review: str | None) -> None:
+        for row in self._read(statement, {"query": query, "review": review, "limit": limit}):
             hits.setdefault(row["id"], row)
 
     def _matches(self, statement: str, word: str) -> int:

@@ -16,6 +16,9 @@ from cmograph.graph.settings import StoreSettings
 from cmograph.graph.store import Row, query_words
 
 T = TypeVar("T")
+# Hits a search in one review takes from the index's top-k before keeping the review's own: the index
+# cannot filter on the review, and an unbounded search would score and sort every excerpt holding "the".
+REVIEW_FETCH = 10_000
 
 
 def fulltext_query(text: str) -> str | None:
@@ -81,14 +84,15 @@ class Neo4jStore:
         )
         return [r.data() for r in records]
 
-    def search(self, index: str, text: str, limit: int) -> list[Row]:
+    def search(self, index: str, text: str, limit: int, review: str | None = None) -> list[Row]:
         query = fulltext_query(text)
         if query is None:
             return []
-        statement = cypher.statements("stores/neo4j/fulltext")[index]
+        statement = cypher.statements("stores/neo4j/fulltext")[index if review is None else f"{index}_in_review"]
+        params = {"query": query, "limit": limit, "review": review, "fetch": max(limit, REVIEW_FETCH)}
         records, _, _ = self._call(
             lambda: self._driver.execute_query(
-                statement, {"query": query, "limit": limit}, routing_=RoutingControl.READ, database_=self._database
+                statement, params, routing_=RoutingControl.READ, database_=self._database
             )
         )
         return [r.data() for r in records]

@@ -73,8 +73,6 @@ MATRIX_STAGES = {
 }
 # List slices in FalkorDB take 32-bit bounds (a larger end gives an empty list): pages are cut to fit.
 SLICE_MAX = 2**31 - 1
-# With a review filter the index is asked for more hits: other reviews' hits are dropped after.
-TRACE_FETCH = 1000
 # Hits fetched per hit returned, so re-ranking can lift a phrase match the index scored low.
 TRACE_CANDIDATES = 5
 TRACE_MIN_CANDIDATES = 50
@@ -422,10 +420,9 @@ def trace(
     words = [w.lower() for w in WORD.findall(text)]
     plain = " ".join(words)
     candidates = max(limit * TRACE_CANDIDATES, TRACE_MIN_CANDIDATES)
-    fetch = candidates if review is None else max(candidates, TRACE_FETCH)
     params = {"review": review, "limit": candidates}
 
-    hits = store.search("excerpts", plain, fetch)
+    hits = store.search("excerpts", plain, candidates, review)
     scores = {h["id"]: float(h["score"]) for h in hits}
     excerpts: list[ExcerptHit] = []
     for row in store.read("read/trace_excerpts", {**params, "ids": [h["id"] for h in hits]}):
@@ -446,7 +443,7 @@ def trace(
             )
         )
 
-    hits = store.search("cmocs", plain, fetch)
+    hits = store.search("cmocs", plain, candidates, review)
     scores = {h["id"]: float(h["score"]) for h in hits}
     cmocs = [
         CmocHit(

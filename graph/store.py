@@ -20,6 +20,12 @@ BATCH_SIZE = 50_000
 # A batch also closes at this many characters of text: FalkorDB takes parameters inside the query
 # text, and the server refuses a request over 512 MB, which a batch of very long quotes could reach.
 BATCH_CHARS = 32_000_000
+# The first batch of a query holds 1/16 of BATCH_SIZE and each next one 1.5 times more, up to
+# BATCH_SIZE: the store waits only for the small first batch to be built, and each batch after
+# it is built while the store writes the one before (building a row takes about half as long
+# as writing it).
+FIRST_BATCH_SHARE = 16
+BATCH_GROWTH = 1.5
 # Letters and digits only: `_` and punctuation are syntax in full-text query languages.
 WORD = re.compile(r"[^\W_]+")
 MAX_QUERY_WORDS = 32
@@ -56,8 +62,8 @@ class Store(Protocol):
         """Run the named read-only query file and return plain rows."""
         ...
 
-    def search(self, index: str, text: str, limit: int) -> list[Row]:
-        """Full-text search over `excerpts` or `cmocs`: rows of id and score, best first."""
+    def search(self, index: str, text: str, limit: int, review: str | None = None) -> list[Row]:
+        """Full-text search over `excerpts` or `cmocs`, in one review if given: rows of id and score, best first."""
         ...
 
     def write(self, work: Callable[[Writer], T]) -> T:
@@ -73,14 +79,16 @@ def _batches(rows: Iterable[Row], size: int, weight: Callable[[Row], int] | None
              chars: Callable[[Row], int] | None = None) -> Iterator[list[Row]]:
     batch: list[Row] = []
     filled = text = 0
+    limit = max(1, size // FIRST_BATCH_SHARE)
     for row in rows:
         batch.append(row)
         filled += weight(row) if weight else 1
         text += chars(row) if chars else 0
-        if filled >= size or text >= BATCH_CHARS:
+        if filled >= limit or text >= BATCH_CHARS:
             yield batch
             batch = []
             filled = text = 0
+            limit = min(size, max(limit + 1, int(limit * BATCH_GROWTH)))
     if batch:
         yield batch
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from cmograph.graph.models import Bundle, ElementKind, Excerpt
+from cmograph.graph.models import Bundle, ElementKind, EvidenceLink, Excerpt
 from cmograph.graph.schema import Label, Rel
 from cmograph.graph.store import Row
 
@@ -37,6 +37,7 @@ def _hash(props: dict[str, Any]) -> str:
 EXCERPT_RELS = {Rel.QUOTED_FROM: "quoted_from", Rel.CITES: "cites", Rel.EVIDENCE_FROM: "evidence_from",
                 Rel.SUPPORTS: "supports", Rel.REFINES: "refines", Rel.CONTESTS: "contests"}
 _JUDGED = {rel: EXCERPT_RELS[rel] for rel in (Rel.SUPPORTS, Rel.REFINES, Rel.CONTESTS)}  # with properties
+_RELATION_KEY = {word: _JUDGED[rel] for word, rel in RELATION_REL.items()}  # relation word -> row key
 _NO_LINKS: dict[str, list[Row]] = {key: [] for key in _JUDGED.values()}  # shared; never mutated
 _EXCERPT_REFERENCES = {"source", "cites", "locator"}  # written as relationships, or flattened (locator)
 _NO_PROPS: dict[str, Any] = {}  # shared by every relationship without properties; never mutated
@@ -82,8 +83,8 @@ class Records:
     nodes: dict[Label, list[Row]] = field(default_factory=dict)
     rels: dict[Rel, dict[str, list[Row]]] = field(default_factory=dict)
     excerpts: list[Excerpt] = field(default_factory=list)
-    # Judged links per excerpt (local id): the row keys of SUPPORTS, REFINES and CONTESTS, with targets.
-    links: dict[str, dict[str, list[Row]]] = field(default_factory=dict)
+    # Judged links per excerpt (local id), each once; excerpt_rows turns them into relationship rows.
+    links: dict[str, list[EvidenceLink]] = field(default_factory=dict)
     excerpt_counts: Counter[str] = field(default_factory=Counter)
 
     def node(self, label: Label, local_id: str, props: dict[str, Any]) -> None:
@@ -112,8 +113,9 @@ class Records:
             quoted = [{"id": prefix + excerpt.source, "props": _NO_PROPS}]
             cited = [{"id": prefix + c, "props": _NO_PROPS} for c in _distinct_cites(excerpt)]
             # Derived once here so every query agrees on what a quote is evidence from.
+            links = self.links.get(excerpt.id)
             yield {"id": prefix + excerpt.id, "props": props, "quoted_from": quoted, "cites": cited,
-                   "evidence_from": cited or quoted, **self.links.get(excerpt.id, _NO_LINKS)}
+                   "evidence_from": cited or quoted, **(_judged_rows(links, prefix) if links else _NO_LINKS)}
 
     def gid(self, local_id: str) -> str:
         return f"{self.review}:{local_id}"
@@ -143,6 +145,15 @@ class Records:
             rels.extend(((row["id"], rel.value, target["id"]), target["props"])
                         for rel, key in EXCERPT_RELS.items() for target in row[key])
         return nodes, rels
+
+
+def _judged_rows(links: list[EvidenceLink], prefix: str) -> dict[str, list[Row]]:
+    """An excerpt's judged links under the row keys of SUPPORTS, REFINES and CONTESTS, with their targets."""
+    rows: dict[str, list[Row]] = {key: [] for key in _JUDGED.values()}
+    for link in links:
+        judgement = {k: v for k, v in (("reviewer", link.reviewer), ("rationale", link.rationale)) if v}
+        rows[_RELATION_KEY[link.relation]].append({"id": prefix + link.target, "props": judgement or _NO_PROPS})
+    return rows
 
 
 def _distinct_cites(excerpt: Excerpt) -> list[str]:
@@ -231,26 +242,26 @@ def build_records(bundle: Bundle) -> Records:
     rec.excerpts = bundle.excerpts
     counts = rec.excerpt_counts
     counts[Label.EXCERPT.value] = counts[Rel.QUOTED_FROM.value] = len(bundle.excerpts)
+    cited = evidence = 0
     for excerpt in bundle.excerpts:
-        cited = len(_distinct_cites(excerpt))
-        counts[Rel.CITES.value] += cited
-        counts[Rel.EVIDENCE_FROM.value] += cited or 1
+        n = len(_distinct_cites(excerpt)) if excerpt.cites else 0
+        cited += n
+        evidence += n or 1
+    counts[Rel.CITES.value] = cited
+    counts[Rel.EVIDENCE_FROM.value] = evidence
     # The write looks excerpts up by the rows built from rec.excerpts, so a link to an excerpt the
     # bundle does not hold would be lost without a trace; read_bundle never lets one through.
     unknown = {link.excerpt for link in bundle.links} - {excerpt.id for excerpt in bundle.excerpts}
     if unknown:
         raise ValueError(f"links name excerpts the bundle does not hold: {', '.join(sorted(unknown)[:5])}")
-    prefix = f"{root}:"
+    # Grouped here, turned into rows as the excerpts are written (Records.excerpt_rows).
     seen: set[tuple[str, str, str]] = set()
     for link in bundle.links:
         key = (link.excerpt, link.relation, link.target)
-        if key in seen:
-            continue
-        seen.add(key)
-        judgement = {"reviewer": link.reviewer, "rationale": link.rationale}
-        rel = RELATION_REL[link.relation]
-        links = rec.links.setdefault(link.excerpt, {name: [] for name in _JUDGED.values()})
-        links[_JUDGED[rel]].append(
-            {"id": prefix + link.target, "props": {k: v for k, v in judgement.items() if v} or _NO_PROPS})
-        counts[rel.value] += 1
+        if key not in seen:
+            seen.add(key)
+            rec.links.setdefault(link.excerpt, []).append(link)
+    judged = Counter(relation for _, relation, _ in seen)
+    for word, rel in RELATION_REL.items():
+        counts[rel.value] = judged[word]
     return rec

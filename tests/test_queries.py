@@ -373,3 +373,34 @@ def test_trace_widens_to_any_word_without_stop_words_or_common_words(
         assert queries.trace(store, "partners met in year 7", limit=1).excerpts[0].id == "common:f7"
     finally:
         store.close()
+
+
+def test_trace_in_one_review_ranks_its_own_hits_however_many_others_match(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The review filter is applied inside the search: another review's better matches, more than
+    the candidates fetched, do not crowd out the one asked for."""
+    from cmograph.graph.models import Excerpt
+
+    monkeypatch.setattr(queries, "TRACE_CANDIDATES", 1)
+    monkeypatch.setattr(queries, "TRACE_MIN_CANDIDATES", 2)
+    crowd = small_bundle("crowd")
+    loud = [Excerpt(id=f"k{i}", source="smith-2020", text=f"Kanban boards, kanban boards everywhere ({i}).")
+            for i in range(30)]
+    crowd = crowd.model_copy(update={"excerpts": [*crowd.excerpts, *loud]})
+    quiet = small_bundle("quiet")
+    one = Excerpt(id="q1", source="jones-2021",
+                  text="The board by the door held kanban cards, among many other things.")
+    quiet = quiet.model_copy(update={"excerpts": [*quiet.excerpts, one]})
+    store = FalkorStore(tmp_path / "two.db")
+    try:
+        ingest_bundle(store, crowd)
+        ingest_bundle(store, quiet)
+        assert all(h.review == "crowd" for h in queries.trace(store, "kanban board", limit=2).excerpts)
+        scoped = queries.trace(store, "kanban board", review="quiet", limit=2).excerpts
+        assert [h.id for h in scoped] == ["quiet:q1"]
+        # The search itself keeps the review's hits: asked for one, it does not return crowd's best.
+        assert [h["id"] for h in store.search("excerpts", "kanban board", 1, "quiet")] == ["quiet:q1"]
+        assert [h["id"] for h in store.search("cmocs", "dashboards", 1, "quiet")] == ["quiet:c2"]
+    finally:
+        store.close()

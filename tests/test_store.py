@@ -118,6 +118,14 @@ def test_fulltext_search_ignores_query_syntax(small_store: Store) -> None:
     assert small_store.search("cmocs", "dashboards", 5)[0]["id"] == "tiny:c2"
 
 
+def test_fulltext_search_in_one_review(small_store: Store) -> None:
+    ingest_bundle(small_store, small_bundle("other"))
+    assert {h["id"] for h in small_store.search("excerpts", "face-to-face meetings", 5)} == {"tiny:x1", "other:x1"}
+    assert [h["id"] for h in small_store.search("excerpts", "face-to-face meetings", 5, "other")] == ["other:x1"]
+    assert [h["id"] for h in small_store.search("cmocs", "dashboards", 5, "tiny")] == ["tiny:c2"]
+    assert small_store.search("cmocs", "dashboards", 5, "no-such-review") == []
+
+
 def test_failed_write_leaves_store_unchanged(small_store: Store) -> None:
     before = store_info(small_store)
 
@@ -179,6 +187,14 @@ def test_a_batch_closes_at_its_text_budget(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(store_module, "BATCH_CHARS", 10)
     batches = list(store_module._batches(rows, 100, chars=text_size))
     assert [[r["id"] for r in b] for b in batches] == [["0", "1"], ["2", "3"], ["4"]]
+
+
+def test_batches_start_small_and_grow_to_the_batch_size() -> None:
+    rows = [{"id": str(i), "props": {}} for i in range(1_000)]
+    for size in (2, 20, 320):
+        sizes = [len(b) for b in store_module._batches(rows, size)]
+        assert sum(sizes) == len(rows) and sizes[0] == max(1, size // store_module.FIRST_BATCH_SHARE)
+        assert sizes[:-1] == sorted(sizes[:-1]) and max(sizes) == size
 
 
 def test_long_quotes_go_in_smaller_batches_to_the_same_graph(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
