@@ -27,8 +27,9 @@ def gc_paused() -> Iterator[None]:
     while the bundle holding them is still alive: 0.4 s after reading a 100,000-row sheet.
     gc.freeze() and gc.unfreeze() move them (and every other thread's young objects) to the old
     generation without a scan. The scan is deferred, not saved, if a full collection comes while
-    the bundle is alive; `cmograph ingest` pauses again for the write before one comes. Skipped
-    if something else in the process froze objects, which unfreeze() would release.
+    the bundle is alive; `cmograph ingest` pauses again for the write before one comes.
+    unfreeze() also releases objects frozen before (Python 3.12 reports a few hundred at start-up);
+    cmograph freezes nothing for sharing pages with forked workers, which this would undo.
     """
     global _depth, _was_enabled
     with _lock:
@@ -42,7 +43,6 @@ def gc_paused() -> Iterator[None]:
         with _lock:
             _depth -= 1
             if _depth == 0 and _was_enabled:
-                if gc.get_freeze_count() == 0:
-                    gc.freeze()
-                    gc.unfreeze()
+                gc.freeze()
+                gc.unfreeze()
                 gc.enable()

@@ -752,3 +752,26 @@ def _accepted(adapter: TypeAdapter[str], value: str) -> bool:
     except ValidationError:
         return False
     return True
+
+
+def test_the_collector_comes_back_on_and_still_frees_cycles_built_while_paused() -> None:
+    import gc
+    import weakref
+
+    from cmograph.ingest.gc_pause import gc_paused
+
+    class Node:
+        pass
+
+    assert gc.isenabled()
+    with gc_paused():
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # nested: back on only when the outer pause ends
+        node = Node()
+        node.loop = node  # type: ignore[attr-defined]
+        ref = weakref.ref(node)
+        del node
+    assert gc.isenabled()
+    gc.collect()
+    assert ref() is None
