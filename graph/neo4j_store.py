@@ -88,8 +88,9 @@ class Neo4jStore:
         query = fulltext_query(text)
         if query is None:
             return []
-        statement = cypher.statements("stores/neo4j/fulltext")[index if review is None else f"{index}_in_review"]
-        params = {"query": query, "limit": limit, "review": review, "fetch": max(limit, REVIEW_FETCH)}
+        statement = cypher.statements("stores/neo4j/fulltext")[index]
+        fetch = limit if review is None else max(limit, REVIEW_FETCH)
+        params = {"query": query, "limit": limit, "review": review, "fetch": fetch}
         records, _, _ = self._call(
             lambda: self._driver.execute_query(
                 statement, params, routing_=RoutingControl.READ, database_=self._database
