@@ -9,14 +9,18 @@ import typer
 from cmograph.cli.output import console, print_json, table
 from cmograph.cli.state import CliState
 from cmograph.graph.stats import store_info
+from cmograph.graph.tallies import add_missing_tallies
 
 
 def init(ctx: typer.Context) -> None:
-    """Create the store's indexes and constraints (safe to run again)."""
+    """Create the store's indexes and constraints, or bring an older store up to date (safe to run again)."""
     state: CliState = ctx.obj
     store = state.store()
+    tallied = add_missing_tallies(store)
     created = store.init_schema()
     what = "created the schema" if created else "schema already up to date; nothing changed"
+    if tallied:
+        what = f"upgraded the schema and counted the support of {len(tallied)} review(s)"
     console.print(f"{store.kind} store at {store.location}: {what}.")
 
 

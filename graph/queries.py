@@ -7,6 +7,7 @@ import io
 import json
 import types
 from collections.abc import Callable
+from operator import itemgetter
 from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
@@ -192,29 +193,24 @@ def theory_support(
 ) -> TheorySupport:
     """Each CMOC of a theory with the distinct sources that support, refine or contest it.
 
-    The store counts the excerpts behind each source, per CMOC and across the theory, so the
-    answer grows with the number of sources, not with the number of excerpts.
+    The counts were made at ingest (write/theory_tallies), so the answer costs what it holds:
+    one tally per relation and source, however many excerpts stand behind them.
     """
     count = CountMode(count)
     kind = SourceKind(source_kind).value if source_kind else None
-    rows = store.read("read/theory_support", {"theory": theory_id, "source_kind": kind})
-    head = next((r["value"] for r in rows if r["relation"] is None), None)
+    parts = {r["part"]: r["value"] for r in store.read("read/theory_support", {"theory": theory_id,
+                                                                                 "source_kind": kind})}
+    head = parts.get("head")
     if head is None:
         raise NotFound("theory", theory_id)
     whole: dict[str, dict[str, int]] = {r.value: {} for r in Relation}
     on_cmoc: list[dict[str, dict[str, int]]] = [{r.value: {} for r in Relation} for _ in head["cmocs"]]
     position = {c["id"]: i for i, c in enumerate(head["cmocs"])}
-    for row in rows:
-        if row["relation"] is None:
-            continue
-        relation, value = row["relation"], row["value"]
-        # Parallel lists, one entry per source; per_cmoc has its distinct excerpts on each CMOC in cmocs.
-        for source, n, linked, per_cmoc in sorted(
-            zip(value["ids"], value["excerpts"], value["cmocs"], value["per_cmoc"], strict=True)
-        ):
-            whole[relation][source] = n
-            for cmoc, m in zip(linked, per_cmoc, strict=True):
-                on_cmoc[position[cmoc]][relation][source] = m
+    for tally in sorted(parts["tallies"], key=itemgetter("source", "relation")):
+        relation, source = tally["relation"], tally["source"]
+        whole[relation][source] = tally["excerpts"]
+        for cmoc, n in zip(tally["cmocs"], tally["per_cmoc"], strict=True):
+            on_cmoc[position[cmoc]][relation][source] = n
     cmocs = [
         CmocSupport(
             **pick(CmocRef, c),
@@ -235,7 +231,7 @@ def theory_support(
         source_kind=kind,
         counts=counts,
         sources=RelationExcerpts(**whole),
-        references=_sources(head["sources"]),
+        references=_sources(parts["sources"]),
         cmocs=cmocs,
     )
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-SCHEMA_VERSION = 2
+# 3: theories carry their support tallies (RESTS_ON); graph/tallies.py adds them to older stores.
+SCHEMA_VERSION = 3
 
 
 class Label(StrEnum):
@@ -36,6 +37,8 @@ class Rel(StrEnum):
     RECORDS_FATE = "RECORDS_FATE"
     # Derived at ingest: the sources an excerpt is evidence from (what it cites, else where it is quoted from).
     EVIDENCE_FROM = "EVIDENCE_FROM"
+    # Derived at ingest: a theory's evidence per source and relation, counted (write/theory_tallies).
+    RESTS_ON = "RESTS_ON"
 
 
 def node_query(label: Label) -> str:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from cmograph.graph.models import Bundle
 from cmograph.graph.schema import node_query, rel_query
 from cmograph.graph.store import BATCH_SIZE, Row, Store, Writer, run_batches
+from cmograph.graph.tallies import add_missing_tallies, write_tallies
 from cmograph.ingest.gc_pause import gc_paused
 from cmograph.ingest.records import (
     Records,
@@ -62,7 +63,8 @@ def delete_review(writer: Writer, review: str) -> None:
 
 def write_records(writer: Writer, records: Records, progress: Callable[[int], None] | None = None,
                   size: int = BATCH_SIZE) -> None:
-    """Replace the review with `records`: delete what was there, then create nodes and relationships.
+    """Replace the review with `records`: delete what was there, then create nodes and relationships,
+    then count its theories' support from them (graph/tallies.py).
 
     Excerpts go after the nodes their evidence points at, and before RECORDS_FATE, which starts at one.
     """
@@ -74,6 +76,7 @@ def write_records(writer: Writer, records: Records, progress: Callable[[int], No
     for rel in records.rels:
         run_batches(writer, rel_query(rel), records.rel_rows(rel), size, progress, weight=_targets,
                     params=rel_params)
+    write_tallies(writer, records.review)
 
 
 def _targets(row: Row) -> int:
@@ -99,6 +102,7 @@ def ingest_bundle(store: Store, bundle: Bundle, progress: Callable[[int, int], N
             if progress:
                 progress(done, total)
 
+        add_missing_tallies(store)
         store.init_schema()
         store.write(lambda w: write_records(w, records, step))
     return report
@@ -108,5 +112,6 @@ def remove_review(store: Store, review: str) -> bool:
     """Delete a review and everything that belongs to it; False if it was not there."""
     if not store.read("read/review_exists", {"review": review})[0]["exists"]:
         return False
+    add_missing_tallies(store)  # before a write marks the store current (FalkorDB's sets the version)
     store.write(lambda w: delete_review(w, review))
     return True

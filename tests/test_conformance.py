@@ -28,7 +28,8 @@ NODES = {"Review": 1, "ProgrammeTheory": 2, "CMOC": 3, "Context": 1, "MechanismR
          "MechanismReasoning": 2, "Outcome": 2, "Source": 3, "Excerpt": 4}
 RELS = {"PART_OF": 15, "BELONGS_TO": 2, "HAS_CONTEXT": 2, "HAS_RESOURCE": 2, "HAS_REASONING": 2,
         "HAS_OUTCOME": 2, "QUOTED_FROM": 4, "CITES": 2, "SUPPORTS": 3, "REFINES": 1, "CONTESTS": 0,
-        "REFINED_INTO": 0, "MERGED_INTO": 1, "RECORDS_FATE": 1, "EVIDENCE_FROM": 5}
+        "REFINED_INTO": 0, "MERGED_INTO": 1, "RECORDS_FATE": 1, "EVIDENCE_FROM": 5, "RESTS_ON": 5}
+DERIVED = {"RESTS_ON"}  # written by a query of its own (write/theory_tallies), left out of ingest's diff
 SMITH = {"id": T + "smith-2020", "kind": "empirical_study", "citation": None, "title": "Meeting in person",
          "year": 2020, "doi": "10.1000/smith", "included": True}
 JONES = {"id": T + "jones-2021", "kind": "empirical_study", "citation": None, "title": "Dashboards",
@@ -130,6 +131,21 @@ def delete_case(_: FalkorStore, tmp_path: Path) -> None:
 delete_case.needs_tmp = True  # type: ignore[attr-defined]
 
 
+def tallies_case(s: FalkorStore, tmp_path: Path) -> None:
+    """Ingest wrote them (read/theory_support checks their values); a second run writes none twice."""
+    rel_case("RESTS_ON")(s)
+    other = FalkorStore(tmp_path / "tallies.db")
+    try:
+        ingest_bundle(other, small_bundle())
+        assert other.write(lambda w: w.run("write/theory_tallies", {"review": "tiny"})) == [{"created": 0}]
+        assert {r["type"]: r["count"] for r in other.read("read/count_rels")}["RESTS_ON"] == RELS["RESTS_ON"]
+    finally:
+        other.close()
+
+
+tallies_case.needs_tmp = True  # type: ignore[attr-defined]
+
+
 def schema_meta_case(s: FalkorStore) -> None:
     assert s.read("read/schema_version") == [{"version": SCHEMA_VERSION}]
 
@@ -185,7 +201,8 @@ def review_snapshot_nodes(s: FalkorStore) -> None:
 
 def review_snapshot_rels(s: FalkorStore) -> None:
     rows = s.read("read/review_snapshot_rels", {"review": "tiny"})
-    assert len(rows) == sum(RELS.values()) == 42
+    assert len(rows) == sum(n for rel, n in RELS.items() if rel not in DERIVED) == 42
+    assert not {r["type"] for r in rows} & DERIVED
     triples = {(r["source"], r["type"], r["target"]) for r in rows}
     assert {(T + "x3", "EVIDENCE_FROM", T + "smith-2020"), (T + "x3", "EVIDENCE_FROM", T + "jones-2021"),
             (T + "i1", "MERGED_INTO", T + "c1"), (T + "x4", "RECORDS_FATE", T + "i1")} <= triples
@@ -247,30 +264,29 @@ def theories(s: FalkorStore) -> None:
 
 
 def theory_support(s: FalkorStore) -> None:
-    def read(theory: str, kind: str | None) -> tuple[dict[str, Any], list[tuple[str, str, int, list[int]]]]:
+    def read(theory: str, kind: str | None) -> tuple[dict[str, Any], list[tuple[str, str, int, dict[str, int]]],
+                                                     list[dict[str, Any]]]:
         rows = s.read("read/theory_support", {"theory": T + theory, "source_kind": kind})
-        [head] = [r["value"] for r in rows if r["relation"] is None]
-        relations = [r["relation"] for r in rows if r["relation"]]
-        assert len(relations) == len(set(relations)) and set(relations) <= {"supports", "refines", "contests"}
-        value = "ids", "excerpts", "cmocs", "per_cmoc"
-        groups = sorted((r["relation"], source, n, dict(zip(cmocs, per_cmoc, strict=True)))
-                        for r in rows if r["relation"]
-                        for source, n, cmocs, per_cmoc in zip(*(r["value"][k] for k in value), strict=True))
-        return head, groups
+        assert [r["part"] for r in rows] == ["head", "tallies", "sources"]
+        head, tallies, sources = (r["value"] for r in rows)
+        counts = [(t["relation"], t["source"], t["excerpts"], dict(zip(t["cmocs"], t["per_cmoc"], strict=True)))
+                  for t in tallies]
+        return head, sorted(counts), sources
 
-    head, groups = read("pt-data", None)
-    assert (head["theory"], head["cmocs"]) == ({**DATA, "review": "tiny"}, [C2])
+    head, tallies, sources = read("pt-data", None)
+    assert head == {"theory": {**DATA, "review": "tiny"}, "cmocs": [C2]}
     # Per (relation, source): distinct excerpts across the theory, and on each CMOC with any.
-    assert groups == [("refines", T + "jones-2021", 1, {T + "c2": 1}), ("supports", T + "jones-2021", 1, {T + "c2": 1}),
-                      ("supports", T + "smith-2020", 1, {T + "c2": 1})]
-    assert sorted(head["sources"], key=lambda x: x["id"]) == [JONES, SMITH]
-    head, groups = read("pt-trust", "empirical_study")
-    assert (head["cmocs"], groups) == ([C1], [("supports", T + "jones-2021", 1, {T + "c1": 1}),
+    assert tallies == [("refines", T + "jones-2021", 1, {T + "c2": 1}),
+                       ("supports", T + "jones-2021", 1, {T + "c2": 1}),
+                       ("supports", T + "smith-2020", 1, {T + "c2": 1})]
+    assert sorted(sources, key=lambda x: x["id"]) == [JONES, SMITH]
+    head, tallies, sources = read("pt-trust", "empirical_study")
+    assert (head["cmocs"], tallies) == ([C1], [("supports", T + "jones-2021", 1, {T + "c1": 1}),
                                                ("supports", T + "smith-2020", 2, {T + "c1": 2})])
-    head, groups = read("pt-data", "review")
-    assert (head["cmocs"], head["sources"], groups) == ([C2], [], [])
-    assert [r for r in s.read("read/theory_support", {"theory": T + "nope", "source_kind": None})
-            if r["relation"] is None] == []
+    head, tallies, sources = read("pt-data", "review")
+    assert (head["cmocs"], sources, tallies) == ([C2], [], [])
+    assert [r["part"] for r in s.read("read/theory_support", {"theory": T + "nope", "source_kind": None})] == [
+        "tallies", "sources"]
 
 
 def cmoc_chain(s: FalkorStore) -> None:
@@ -497,10 +513,12 @@ def map_target(s: FalkorStore) -> None:
 
 CASES: dict[str, Callable[..., None]] = {
     **{f"write/nodes/{label}": node_case(label) for label in NODES if label != "Excerpt"},
-    **{f"write/rels/{rel}": rel_case(rel) for rel in RELS if rel not in EXCERPT_RELS and rel != "REFINED_INTO"},
+    **{f"write/rels/{rel}": rel_case(rel) for rel in RELS
+       if rel not in EXCERPT_RELS and rel not in DERIVED and rel != "REFINED_INTO"},
     "write/rels/REFINED_INTO": variant_case("REFINED_INTO"),
     "write/excerpts": excerpts_case,
     "write/delete_review_batch": delete_case,
+    "write/theory_tallies": tallies_case,
     "write/schema_meta": schema_meta_case,
     "stores/falkordb/schema": falkordb_schema_case,
     "stores/falkordb/fulltext": falkordb_fulltext_case,

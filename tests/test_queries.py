@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from bench.generate import write_bundle
 from cmograph.graph import queries
 from cmograph.graph.errors import NotFound
 from cmograph.graph.falkordb_store import FalkorStore
-from cmograph.graph.models import EvidenceLink
+from cmograph.graph.models import Bundle, EvidenceLink
+from cmograph.graph.schema import SCHEMA_VERSION
 from cmograph.graph.views import CountMode, MatrixStage, TargetKind
-from cmograph.ingest.load import ingest_bundle
+from cmograph.ingest.bundle_reader import read_bundle
+from cmograph.ingest.load import ingest_bundle, remove_review
+from tests.conftest import cli
 from tests.factories import small_bundle
 from tests.test_example_bundle import EXPECTED_EVIDENCE, INCLUDED, rows, split
 
@@ -129,6 +134,95 @@ def test_support_by_source_kind(example_store: FalkorStore) -> None:
 def test_support_for_every_theory(example_store: FalkorStore) -> None:
     views = queries.all_theory_support(example_store)
     assert [v.theory.id for v in views] == [K + t for t in sorted(set(THEORY_OF.values()))]
+
+
+def _support_from_bundle(bundle: Bundle) -> dict[str, tuple[dict[str, dict[str, int]], dict[str, dict]]]:
+    """Per theory, what the bundle itself says its support is: (relation -> source -> distinct excerpts
+    across the theory, CMOC -> relation -> source -> distinct excerpts on it), in global ids."""
+    g = f"{bundle.review.id}:".__add__
+    theory_of = {c.id: c.theory for c in bundle.cmocs if c.theory}
+    evidence = {e.id: list(dict.fromkeys(e.cites)) or [e.source] for e in bundle.excerpts}
+    across: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    on: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    for link in bundle.links:
+        if link.target in theory_of:
+            for source in evidence[link.excerpt]:
+                across[(theory_of[link.target], link.relation, source)].add(link.excerpt)
+                on[(link.target, link.relation, source)].add(link.excerpt)
+    out = {}
+    for theory in {t.id for t in bundle.theories}:
+        whole = {r: {g(s): len(x) for (t, rel, s), x in sorted(across.items()) if t == theory and rel == r}
+                 for r in ("supports", "refines", "contests")}
+        cmocs = {g(c): {r: {g(s): len(x) for (t, rel, s), x in sorted(on.items()) if t == c and rel == r}
+                        for r in ("supports", "refines", "contests")}
+                 for c, t in theory_of.items() if t == theory}
+        out[g(theory)] = (whole, cmocs)
+    return out
+
+
+def test_support_counts_what_a_generated_review_holds_and_follows_its_edits(tmp_path: Path) -> None:
+    """Thousands of links, some excerpts on several CMOCs of one theory and some on two relations:
+    the counts made at ingest are what the bundle says, and an edited bundle recounts them."""
+    bundle = read_bundle(write_bundle(tmp_path / "gen", "gen", 3_000, seed=11))
+    on_r4 = [link for link in bundle.links if link.target == "cmoc-r4"]
+    bundle.links += [EvidenceLink(excerpt=link.excerpt, target="cmoc-r5", relation=link.relation)
+                     for link in on_r4[::2]]
+    bundle.links += [EvidenceLink(excerpt=link.excerpt, target="cmoc-r4", relation="contests",
+                                  rationale="both ways") for link in on_r4[1::5] if link.relation != "contests"]
+    store = FalkorStore(tmp_path / "cmograph.db")
+    try:
+        for edit in range(2):
+            ingest_bundle(store, bundle)
+            for theory, (whole, cmocs) in _support_from_bundle(bundle).items():
+                view = queries.theory_support(store, theory)
+                assert view.sources.model_dump() == whole, (edit, theory)
+                assert {c.id: c.sources.model_dump() for c in view.cmocs} == cmocs, (edit, theory)
+            assert sum(len(v.references) for v in queries.all_theory_support(store)) > 100
+            # The edit: half the excerpts lose their links, and the review is ingested again.
+            dropped = {e.id for e in bundle.excerpts[::2]}
+            bundle.links = [link for link in bundle.links if link.excerpt not in dropped]
+    finally:
+        store.close()
+
+
+def test_removing_a_review_from_an_older_store_counts_the_others_first(tmp_path: Path) -> None:
+    """Any write marks an embedded store current: the reviews left must have their counts by then."""
+    store = FalkorStore(tmp_path / "cmograph.db")
+    try:
+        ingest_bundle(store, small_bundle())
+        ingest_bundle(store, small_bundle("gone"))
+        before = queries.theory_support(store, "tiny:pt-trust").model_dump()
+        store._graph().query("MATCH ()-[r:RESTS_ON]->() DELETE r")  # as schema 2 wrote it
+        store.write(lambda w: w.run("write/schema_meta", {"version": 2}))
+        assert remove_review(store, "gone") is True
+        assert queries.theory_support(store, "tiny:pt-trust").model_dump() == before
+        assert store.read("read/schema_version") == [{"version": SCHEMA_VERSION}]
+    finally:
+        store.close()
+
+
+def test_an_older_store_gets_its_counts_on_upgrade(tmp_path: Path) -> None:
+    """A store written before the counts existed (schema 2, no RESTS_ON) is counted by `cmograph init`,
+    and the support it then gives is the one a new ingest gives."""
+    path = tmp_path / "cmograph.db"
+    store = FalkorStore(path)
+    try:
+        ingest_bundle(store, small_bundle())
+        before = [queries.theory_support(store, t).model_dump() for t in ("tiny:pt-trust", "tiny:pt-data")]
+        store._graph().query("MATCH ()-[r:RESTS_ON]->() DELETE r")  # as schema 2 wrote it
+        store.write(lambda w: w.run("write/schema_meta", {"version": 2}))
+        assert queries.theory_support(store, "tiny:pt-trust").counts.supports == 0
+    finally:
+        store.close()
+    done = cli("init", store=path, check=True)
+    assert "counted the support of 1 review(s)" in " ".join(done.stdout.split())
+    assert cli("init", store=path, check=True).stdout.strip().endswith("schema already up to date; nothing changed.")
+    store = FalkorStore(path)
+    try:
+        assert [queries.theory_support(store, t).model_dump() for t in ("tiny:pt-trust", "tiny:pt-data")] == before
+        assert store.read("read/schema_version") == [{"version": SCHEMA_VERSION}]
+    finally:
+        store.close()
 
 
 # --- the evidence chain ------------------------------------------------------------------------

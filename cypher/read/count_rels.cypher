@@ -13,3 +13,4 @@ UNION ALL MATCH ()-[r:REFINED_INTO]->() WITH count(r) AS c RETURN 'REFINED_INTO'
 UNION ALL MATCH ()-[r:MERGED_INTO]->() WITH count(r) AS c RETURN 'MERGED_INTO' AS type, c AS count
 UNION ALL MATCH ()-[r:RECORDS_FATE]->() WITH count(r) AS c RETURN 'RECORDS_FATE' AS type, c AS count
 UNION ALL MATCH ()-[r:EVIDENCE_FROM]->() WITH count(r) AS c RETURN 'EVIDENCE_FROM' AS type, c AS count
+UNION ALL MATCH ()-[r:RESTS_ON]->() WITH count(r) AS c RETURN 'RESTS_ON' AS type, c AS count

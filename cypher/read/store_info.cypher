@@ -28,6 +28,7 @@ UNION ALL MATCH ()-[r:REFINED_INTO]->() WITH count(r) AS c RETURN 'relationships
 UNION ALL MATCH ()-[r:MERGED_INTO]->() WITH count(r) AS c RETURN 'relationships' AS part, 'MERGED_INTO' AS name, c AS value
 UNION ALL MATCH ()-[r:RECORDS_FATE]->() WITH count(r) AS c RETURN 'relationships' AS part, 'RECORDS_FATE' AS name, c AS value
 UNION ALL MATCH ()-[r:EVIDENCE_FROM]->() WITH count(r) AS c RETURN 'relationships' AS part, 'EVIDENCE_FROM' AS name, c AS value
+UNION ALL MATCH ()-[r:RESTS_ON]->() WITH count(r) AS c RETURN 'relationships' AS part, 'RESTS_ON' AS name, c AS value
 UNION ALL MATCH (r:Review)
 OPTIONAL MATCH (e:Entity:Excerpt {review: r.id})
 WITH r, count(e) AS excerpts
