@@ -14,6 +14,7 @@ from cmograph.api.routes import admin, cmocs, health, maps, matrix, pages, revie
 from cmograph.api.settings import ApiSettings
 from cmograph.graph.settings import StoreSettings
 from cmograph.graph.store import Store, open_store
+from cmograph.ingest.gc_pause import freeze_heap
 
 
 def create_app(store: Store | None = None, settings: ApiSettings | None = None,
@@ -26,6 +27,7 @@ def create_app(store: Store | None = None, settings: ApiSettings | None = None,
         owned = app.state.store is None
         if owned:
             app.state.store = open_store(settings=store_settings)
+        freeze_heap()  # full collections walking the start-up heap held requests for up to 100 ms
         try:
             yield
         finally:

@@ -775,3 +775,23 @@ def test_the_collector_comes_back_on_and_still_frees_cycles_built_while_paused()
     assert gc.isenabled()
     gc.collect()
     assert ref() is None
+
+
+def test_a_frozen_server_heap_stays_frozen_and_cycles_built_while_paused_are_still_freed() -> None:
+    import gc
+    import weakref
+
+    from cmograph.ingest.gc_pause import freeze_heap, gc_paused
+
+    class Node:
+        pass
+
+    freeze_heap()
+    frozen = gc.get_freeze_count()
+    with gc_paused():
+        node = Node()
+        node.loop = node  # type: ignore[attr-defined]
+        ref = weakref.ref(node)
+        del node
+    assert gc.isenabled() and gc.get_freeze_count() > 0.9 * frozen  # some frozen objects die meanwhile
+    assert ref() is None  # the pause ended with a full collection before freezing again
