@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
 
 from cmograph.api import problems
 from cmograph.api.limits import BodyLimit
 from cmograph.api.routes import admin, cmocs, health, maps, matrix, pages, reviews, sources, trace
 from cmograph.api.settings import ApiSettings
+from cmograph.graph.errors import StoreBusy, StoreUnavailable
 from cmograph.graph.settings import StoreSettings
 from cmograph.graph.store import Store, open_store
+from cmograph.graph.tallies import add_missing_tallies
 from cmograph.ingest.gc_pause import freeze_heap
 
 
@@ -27,6 +31,10 @@ def create_app(store: Store | None = None, settings: ApiSettings | None = None,
         owned = app.state.store is None
         if owned:
             app.state.store = open_store(settings=store_settings)
+        # A store written by an older cmograph would answer support with nothing until counted.
+        # If the store is down or another process writes, the next start (or `cmograph init`) counts.
+        with contextlib.suppress(StoreUnavailable, StoreBusy):
+            await run_in_threadpool(add_missing_tallies, app.state.store)
         freeze_heap()  # full collections walking the start-up heap held requests for up to 100 ms
         try:
             yield

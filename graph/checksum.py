@@ -24,7 +24,9 @@ def content_checksum(store: Store) -> str:
     outside any review (orphans of a torn write) change the checksum as well.
 
     What it cannot see: a property changed in the store without its `h` being changed
-    (nothing in cmograph writes so), and nodes with none of the labels cmograph writes.
+    (nothing in cmograph writes so), nodes with none of the labels cmograph writes, and the
+    values of the support tallies (RESTS_ON): only their count, as they are derived from the
+    relationships it does compare.
     """
     digest = hashlib.blake2b(digest_size=20)
 

@@ -14,15 +14,22 @@ def write_tallies(writer: Writer, review: str) -> int:
 
 
 def add_missing_tallies(store: Store) -> list[str]:
-    """Tally every review of a store whose schema predates tallies, in one write; the reviews tallied.
+    """Tally every review of a store whose schema predates tallies; the reviews tallied.
 
-    A store without a schema version is new (nothing to tally). Theories already tallied are skipped,
-    so an upgrade stopped half-way is finished by the next one.
+    One write counts them all and records the version they came with, so the store is upgraded
+    whole or not at all. The version is written first: on Neo4j that locks a second upgrade out
+    until this one commits, and it then finds every theory tallied (theories with tallies are
+    skipped). A store without a schema version is new: nothing to tally.
     """
     version = store.read("read/schema_version")[0]["version"]
     if version is None or version >= TALLIES_SINCE:
         return []
     reviews = [row["id"] for row in store.read("read/review_summaries")]
-    if reviews:
-        store.write(lambda w: [write_tallies(w, review) for review in reviews])
+
+    def upgrade(writer: Writer) -> None:
+        writer.run("write/schema_meta", {"version": TALLIES_SINCE})
+        for review in reviews:
+            write_tallies(writer, review)
+
+    store.write(upgrade)
     return reviews

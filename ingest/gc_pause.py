@@ -47,7 +47,9 @@ def gc_paused() -> Iterator[None]:
     the bundle is alive; `cmograph ingest` pauses again for the write before one comes.
     unfreeze() also releases objects frozen before (Python 3.12 reports a few hundred at start-up).
     In a server whose heap was frozen (freeze_heap), the pause ends with one full collection and a
-    new freeze instead, so the start-up heap stays out of later scans.
+    new freeze instead, so the start-up heap stays out of later scans: one stall per upload rather
+    than one every few large answers. Objects still alive then (the upload's bundle) are frozen
+    too; reference counting frees them when the request ends, and only cycles among them stay.
     """
     global _depth, _was_enabled
     with _lock:

@@ -88,6 +88,7 @@ def ingest_bundle(store: Store, bundle: Bundle, progress: Callable[[int, int], N
 
     `progress(done, total)` is called as rows are written.
     """
+    add_missing_tallies(store)  # an older store is counted even when this bundle changes nothing
     with gc_paused():
         records = build_records(bundle)
         report = diff(store, records)
@@ -102,7 +103,6 @@ def ingest_bundle(store: Store, bundle: Bundle, progress: Callable[[int, int], N
             if progress:
                 progress(done, total)
 
-        add_missing_tallies(store)
         store.init_schema()
         store.write(lambda w: write_records(w, records, step))
     return report
@@ -112,6 +112,6 @@ def remove_review(store: Store, review: str) -> bool:
     """Delete a review and everything that belongs to it; False if it was not there."""
     if not store.read("read/review_exists", {"review": review})[0]["exists"]:
         return False
-    add_missing_tallies(store)  # before a write marks the store current (FalkorDB's sets the version)
+    add_missing_tallies(store)  # before a write marks the store current (FalkorDB's records the version)
     store.write(lambda w: delete_review(w, review))
     return True

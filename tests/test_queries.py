@@ -6,9 +6,11 @@ from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from bench.generate import write_bundle
+from cmograph.api.app import create_app
 from cmograph.graph import queries
 from cmograph.graph.errors import NotFound
 from cmograph.graph.falkordb_store import FalkorStore
@@ -19,6 +21,7 @@ from cmograph.ingest.bundle_reader import read_bundle
 from cmograph.ingest.load import ingest_bundle, remove_review
 from tests.conftest import cli
 from tests.factories import small_bundle
+from tests.live_server import LiveServer
 from tests.test_example_bundle import EXPECTED_EVIDENCE, INCLUDED, rows, split
 
 K = "knight-2024:"
@@ -185,16 +188,30 @@ def test_support_counts_what_a_generated_review_holds_and_follows_its_edits(tmp_
         store.close()
 
 
-def test_removing_a_review_from_an_older_store_counts_the_others_first(tmp_path: Path) -> None:
-    """Any write marks an embedded store current: the reviews left must have their counts by then."""
+def _as_schema_2(store: FalkorStore) -> None:
+    """Make the store look as an older cmograph left it: schema version 2, no support tallies."""
+    store._graph().query("MATCH ()-[r:RESTS_ON]->() DELETE r")
+    store.write(lambda w: w.run("write/schema_meta", {"version": 2}))
+    assert queries.theory_support(store, "tiny:pt-trust").counts.supports == 0
+
+
+@pytest.mark.parametrize("write", ["remove another review", "ingest another review", "ingest it unchanged"])
+def test_a_write_to_an_older_store_counts_every_review_first(tmp_path: Path, write: str) -> None:
+    """Any write marks an embedded store current, so the reviews it does not touch must be counted by
+    then; an ingest that changes nothing upgrades the store too."""
     store = FalkorStore(tmp_path / "cmograph.db")
     try:
         ingest_bundle(store, small_bundle())
-        ingest_bundle(store, small_bundle("gone"))
+        if write == "remove another review":
+            ingest_bundle(store, small_bundle("gone"))
         before = queries.theory_support(store, "tiny:pt-trust").model_dump()
-        store._graph().query("MATCH ()-[r:RESTS_ON]->() DELETE r")  # as schema 2 wrote it
-        store.write(lambda w: w.run("write/schema_meta", {"version": 2}))
-        assert remove_review(store, "gone") is True
+        _as_schema_2(store)
+        if write == "remove another review":
+            assert remove_review(store, "gone") is True
+        elif write == "ingest another review":
+            assert ingest_bundle(store, small_bundle("other")).changed
+        else:
+            assert not ingest_bundle(store, small_bundle()).changed
         assert queries.theory_support(store, "tiny:pt-trust").model_dump() == before
         assert store.read("read/schema_version") == [{"version": SCHEMA_VERSION}]
     finally:
@@ -202,16 +219,14 @@ def test_removing_a_review_from_an_older_store_counts_the_others_first(tmp_path:
 
 
 def test_an_older_store_gets_its_counts_on_upgrade(tmp_path: Path) -> None:
-    """A store written before the counts existed (schema 2, no RESTS_ON) is counted by `cmograph init`,
-    and the support it then gives is the one a new ingest gives."""
+    """A store written before the counts existed is counted by `cmograph init`, and the support it
+    then gives is the one a new ingest gives."""
     path = tmp_path / "cmograph.db"
     store = FalkorStore(path)
     try:
         ingest_bundle(store, small_bundle())
         before = [queries.theory_support(store, t).model_dump() for t in ("tiny:pt-trust", "tiny:pt-data")]
-        store._graph().query("MATCH ()-[r:RESTS_ON]->() DELETE r")  # as schema 2 wrote it
-        store.write(lambda w: w.run("write/schema_meta", {"version": 2}))
-        assert queries.theory_support(store, "tiny:pt-trust").counts.supports == 0
+        _as_schema_2(store)
     finally:
         store.close()
     done = cli("init", store=path, check=True)
@@ -221,6 +236,19 @@ def test_an_older_store_gets_its_counts_on_upgrade(tmp_path: Path) -> None:
     try:
         assert [queries.theory_support(store, t).model_dump() for t in ("tiny:pt-trust", "tiny:pt-data")] == before
         assert store.read("read/schema_version") == [{"version": SCHEMA_VERSION}]
+    finally:
+        store.close()
+
+
+def test_the_api_counts_an_older_store_when_it_starts(tmp_path: Path) -> None:
+    store = FalkorStore(tmp_path / "cmograph.db")
+    try:
+        ingest_bundle(store, small_bundle())
+        before = queries.theory_support(store, "tiny:pt-trust").model_dump(mode="json")
+        _as_schema_2(store)
+        with LiveServer(create_app(store=store)) as server:
+            answer = httpx.get(f"{server.url}/api/v1/theories/tiny:pt-trust/support", timeout=30)
+        assert answer.status_code == 200 and answer.json() == before
     finally:
         store.close()
 
