@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -14,11 +14,12 @@ from cmograph.api import problems
 from cmograph.api.limits import BodyLimit
 from cmograph.api.routes import admin, cmocs, health, maps, matrix, pages, reviews, sources, trace
 from cmograph.api.settings import ApiSettings
-from cmograph.graph.errors import StoreBusy, StoreUnavailable
 from cmograph.graph.settings import StoreSettings
 from cmograph.graph.store import Store, open_store
 from cmograph.graph.tallies import add_missing_tallies
 from cmograph.ingest.gc_pause import freeze_heap
+
+log = logging.getLogger("cmograph.api")
 
 
 def create_app(store: Store | None = None, settings: ApiSettings | None = None,
@@ -32,9 +33,13 @@ def create_app(store: Store | None = None, settings: ApiSettings | None = None,
         if owned:
             app.state.store = open_store(settings=store_settings)
         # A store written by an older cmograph would answer support with nothing until counted.
-        # If the store is down or another process writes, the next start (or `cmograph init`) counts.
-        with contextlib.suppress(StoreUnavailable, StoreBusy):
+        # If that fails (the store down, busy with another writer, or refusing the write), the
+        # server starts as it did before and says how to count them.
+        try:
             await run_in_threadpool(add_missing_tallies, app.state.store)
+        except Exception as exc:  # noqa: BLE001 - serving matters more than this upgrade
+            log.warning("could not count the support of a store written by an older cmograph (%s); "
+                        "support answers stay empty until `cmograph init` or the next start counts it", exc)
         freeze_heap()  # full collections walking the start-up heap held requests for up to 100 ms
         try:
             yield

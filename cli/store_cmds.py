@@ -19,7 +19,7 @@ def init(ctx: typer.Context) -> None:
     tallied = add_missing_tallies(store)
     created = store.init_schema()
     what = "created the schema" if created else "schema already up to date; nothing changed"
-    if tallied:
+    if tallied is not None:
         what = f"upgraded the schema and counted the support of {len(tallied)} review(s)"
     console.print(f"{store.kind} store at {store.location}: {what}.")
 

@@ -13,8 +13,9 @@ def write_tallies(writer: Writer, review: str) -> int:
     return int(writer.run("write/theory_tallies", {"review": review})[0]["created"])
 
 
-def add_missing_tallies(store: Store) -> list[str]:
-    """Tally every review of a store whose schema predates tallies; the reviews tallied.
+def add_missing_tallies(store: Store) -> list[str] | None:
+    """Tally every review of a store whose schema predates tallies: the reviews tallied, or None if the
+    store needed nothing (it is new, or current).
 
     One write counts them all and records the version they came with, so the store is upgraded
     whole or not at all. The version is written first: on Neo4j that locks a second upgrade out
@@ -23,7 +24,7 @@ def add_missing_tallies(store: Store) -> list[str]:
     """
     version = store.read("read/schema_version")[0]["version"]
     if version is None or version >= TALLIES_SINCE:
-        return []
+        return None
     reviews = [row["id"] for row in store.read("read/review_summaries")]
 
     def upgrade(writer: Writer) -> None:

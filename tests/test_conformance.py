@@ -148,6 +148,8 @@ tallies_case.needs_tmp = True  # type: ignore[attr-defined]
 
 def schema_meta_case(s: FalkorStore) -> None:
     assert s.read("read/schema_version") == [{"version": SCHEMA_VERSION}]
+    # Never lowered: an older cmograph's write must not undo what this one recorded.
+    assert s.write(lambda w: w.run("write/schema_meta", {"version": 1})) == [{"version": SCHEMA_VERSION}]
 
 
 def falkordb_schema_case(s: FalkorStore) -> None:

@@ -191,7 +191,7 @@ def test_support_counts_what_a_generated_review_holds_and_follows_its_edits(tmp_
 def _as_schema_2(store: FalkorStore) -> None:
     """Make the store look as an older cmograph left it: schema version 2, no support tallies."""
     store._graph().query("MATCH ()-[r:RESTS_ON]->() DELETE r")
-    store.write(lambda w: w.run("write/schema_meta", {"version": 2}))
+    store._graph().query("MATCH (m:CmographMeta {id: 'schema'}) SET m.version = 2")
     assert queries.theory_support(store, "tiny:pt-trust").counts.supports == 0
 
 
