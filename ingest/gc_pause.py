@@ -1,5 +1,4 @@
-"""Python's cyclic garbage collector: paused while a bundle's many small objects are built, and kept off
-a server's start-up heap."""
+"""Python's cyclic garbage collector: paused while a bundle is built, kept off a server's start-up heap."""
 
 from __future__ import annotations
 
