@@ -754,15 +754,12 @@ def _accepted(adapter: TypeAdapter[str], value: str) -> bool:
     return True
 
 
-def test_the_collector_comes_back_on_and_still_frees_cycles_built_while_paused(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_collector_comes_back_on_and_still_frees_cycles_built_while_paused() -> None:
+    """In CLI mode, which tests/conftest.py sets for every test."""
     import gc
     import weakref
 
-    from cmograph.ingest import gc_pause
     from cmograph.ingest.gc_pause import gc_paused
-
-    monkeypatch.setattr(gc_pause, "_heap_frozen", False)  # as in the CLI; an earlier test may have served
 
     class Node:
         pass
@@ -781,15 +778,12 @@ def test_the_collector_comes_back_on_and_still_frees_cycles_built_while_paused(
     assert ref() is None
 
 
-def test_a_frozen_server_heap_stays_frozen_and_cycles_built_while_paused_are_still_freed(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_frozen_server_heap_stays_frozen_and_cycles_built_while_paused_are_still_freed() -> None:
+    """In server mode, left when the test ends (tests/conftest.py)."""
     import gc
     import weakref
 
-    from cmograph.ingest import gc_pause
     from cmograph.ingest.gc_pause import freeze_heap, gc_paused
-
-    monkeypatch.setattr(gc_pause, "_heap_frozen", False)  # restored afterwards
 
     class Node:
         pass
