@@ -13,6 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import psutil
+
 from bench.generate import write_bundle
 from cmograph.graph.falkordb_store import FalkorStore, _with_params
 from cmograph.graph.schema import Label, Rel
@@ -57,12 +59,24 @@ def naive_write(writer: Writer, records: Records, encode: Encode = _with_params)
                 rel(other_rel, start, target)
 
 
+def _cpu_seconds(pid: int) -> float:
+    times = psutil.Process(pid).cpu_times()
+    return times.user + times.system
+
+
 def run_ingest(folder: Path, store_path: Path, naive: bool = False) -> dict[str, Any]:
-    """Read, validate and write one bundle into a fresh store, timed from the files."""
+    """Read, validate and write one bundle into a fresh store, timed from the files.
+
+    Also reports the CPU time of the store's server during the ingest. Ingest validates the whole
+    bundle before it writes anything, so reading plus the server's own work is the least time the
+    ingest can take on this machine, however well the rest overlaps: `bound_graph_rows_per_s`.
+    """
     start = time.perf_counter()
     bundle = read_bundle(folder)
     parsed = time.perf_counter()
     store = FalkorStore(store_path)
+    server = int(store._db.client.pid)
+    server_start = _cpu_seconds(server)
     try:
         if naive:
             records = build_records(bundle)
@@ -73,12 +87,15 @@ def run_ingest(folder: Path, store_path: Path, naive: bool = False) -> dict[str,
             report = load.ingest_bundle(store, bundle)
             rows = report.nodes + report.relationships
         done = time.perf_counter()
+        server_seconds = _cpu_seconds(server) - server_start
     finally:
         store.close()
     seconds = done - start
+    read_seconds = parsed - start
     return {"excerpts": len(bundle.excerpts), "graph_rows": rows, "seconds": round(seconds, 3),
-            "read_and_validate_seconds": round(parsed - start, 3),
-            "graph_rows_per_s": round(rows / seconds), "excerpts_per_s": round(len(bundle.excerpts) / seconds)}
+            "read_and_validate_seconds": round(read_seconds, 3), "store_cpu_seconds": round(server_seconds, 3),
+            "graph_rows_per_s": round(rows / seconds), "excerpts_per_s": round(len(bundle.excerpts) / seconds),
+            "bound_graph_rows_per_s": round(rows / (read_seconds + server_seconds))}
 
 
 def main() -> None:
@@ -95,14 +112,17 @@ def main() -> None:
               "targets": {"graph_rows_per_s": 50_000, "ratio": 20}}
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "ingest.json").write_text(json.dumps(report, indent=2) + "\n")
-    print("| path | excerpts | graph rows | seconds | graph rows/s | excerpts/s |")
-    print("|---|---|---|---|---|---|")
+    print("| path | excerpts | graph rows | seconds | of which reading | store CPU | graph rows/s | excerpts/s |")
+    print("|---|---|---|---|---|---|---|---|")
     batched_name = f"batched (UNWIND, up to {BATCH_SIZE:,} graph rows a batch)"
     for name, r in ((batched_name, batched), ("naive (one graph row a query)", naive)):
-        print(f"| {name} | {r['excerpts']:,} | {r['graph_rows']:,} | {r['seconds']} | {r['graph_rows_per_s']:,} "
-              f"| {r['excerpts_per_s']:,} |")
+        print(f"| {name} | {r['excerpts']:,} | {r['graph_rows']:,} | {r['seconds']} | {r['read_and_validate_seconds']} "
+              f"| {r['store_cpu_seconds']} | {r['graph_rows_per_s']:,} | {r['excerpts_per_s']:,} |")
     print(f"\nratio batched / naive: {ratio:.1f}x (target ≥ 20x); batched {batched['graph_rows_per_s']:,} rows/s "
           f"(target ≥ 50,000)")
+    print(f"at best {batched['bound_graph_rows_per_s']:,} rows/s on this machine: the bundle is read and checked "
+          f"({batched['read_and_validate_seconds']} s) before the store's server does its "
+          f"{batched['store_cpu_seconds']} s of work")
 
 
 if __name__ == "__main__":
