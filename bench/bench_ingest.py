@@ -13,9 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import psutil
-
 from bench.generate import write_bundle
+from bench.system import cpu_seconds
 from cmograph.graph.falkordb_store import FalkorStore, _with_params
 from cmograph.graph.schema import Label, Rel
 from cmograph.graph.store import BATCH_SIZE, Row, Writer
@@ -59,11 +58,6 @@ def naive_write(writer: Writer, records: Records, encode: Encode = _with_params)
                 rel(other_rel, start, target)
 
 
-def _cpu_seconds(pid: int) -> float:
-    times = psutil.Process(pid).cpu_times()
-    return times.user + times.system
-
-
 def run_ingest(folder: Path, store_path: Path, naive: bool = False) -> dict[str, Any]:
     """Read, validate and write one bundle into a fresh store, timed from the files.
 
@@ -75,8 +69,8 @@ def run_ingest(folder: Path, store_path: Path, naive: bool = False) -> dict[str,
     bundle = read_bundle(folder)
     parsed = time.perf_counter()
     store = FalkorStore(store_path)
-    server = int(store._db.client.pid)
-    server_start = _cpu_seconds(server)
+    server = [int(store._db.client.pid)]
+    server_start = cpu_seconds(server)
     try:
         if naive:
             records = build_records(bundle)
@@ -87,7 +81,7 @@ def run_ingest(folder: Path, store_path: Path, naive: bool = False) -> dict[str,
             report = load.ingest_bundle(store, bundle)
             rows = report.nodes + report.relationships
         done = time.perf_counter()
-        server_seconds = _cpu_seconds(server) - server_start
+        server_seconds = cpu_seconds(server) - server_start
     finally:
         store.close()
     seconds = done - start

@@ -51,19 +51,6 @@ def redis_servers(folder: Path) -> list[int]:
     return found
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time used so far by these processes and their live children."""
-    total = 0.0
-    for pid in pids:
-        with contextlib.suppress(psutil.Error):
-            proc = psutil.Process(pid)
-            for p in [proc, *proc.children(recursive=True)]:
-                with contextlib.suppress(psutil.Error):
-                    times = p.cpu_times()
-                    total += times.user + times.system
-    return total
-
-
 def children_cpu_seconds() -> float:
     """CPU time of this process's finished children (the load generator, when it is wrk)."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -101,9 +88,9 @@ def run(workers: list[int], seconds: int, connections: int, warmup: int) -> dict
                 for name, path in ENDPOINTS.items():
                     if warmup:
                         loadgen.load(url + path, warmup, connections)
-                    before = cpu_seconds([pid]), cpu_seconds(servers), children_cpu_seconds()
+                    before = system.cpu_seconds([pid]), system.cpu_seconds(servers), children_cpu_seconds()
                     r = loadgen.load(url + path, seconds, connections)
-                    after = cpu_seconds([pid]), cpu_seconds(servers), children_cpu_seconds()
+                    after = system.cpu_seconds([pid]), system.cpu_seconds(servers), children_cpu_seconds()
                     results["tool"] = r.tool
                     # CPU per request moves less with other load on the machine than requests/s does.
                     cpu = {part: round(1000 * (a - b) / max(r.requests, 1), 3)

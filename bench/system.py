@@ -187,6 +187,19 @@ class Finished:
     stderr: str
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time used so far by these processes and their live children."""
+    total = 0.0
+    for pid in pids:
+        with contextlib.suppress(psutil.Error):
+            proc = psutil.Process(pid)
+            for p in [proc, *proc.children(recursive=True)]:
+                with contextlib.suppress(psutil.Error):
+                    times = p.cpu_times()
+                    total += times.user + times.system
+    return total
+
+
 def run_measured(cmd: Sequence[str], timeout: float, env: dict[str, str] | None = None,
                  workdir: Path | None = None) -> Finished:
     """Run a command to completion and return its wall time and its own peak RSS (from wait4)."""
