@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.generate import write_bundle
-from bench.system import cpu_seconds
+from bench.system import cpu_seconds, embedded_server_pid
 from cmograph.graph.falkordb_store import FalkorStore, _with_params
 from cmograph.graph.schema import Label, Rel
 from cmograph.graph.store import BATCH_SIZE, Row, Writer
@@ -69,7 +69,9 @@ def run_ingest(folder: Path, store_path: Path, naive: bool = False) -> dict[str,
     bundle = read_bundle(folder)
     parsed = time.perf_counter()
     store = FalkorStore(store_path)
-    server = [int(store._db.client.pid)]
+    pid = embedded_server_pid(store)
+    assert pid is not None  # an embedded store always runs its own server
+    server = [pid]
     server_start = cpu_seconds(server)
     try:
         if naive:

@@ -207,9 +207,7 @@ class StoreUnderTest:
         return open_store(self.location)
 
     def redis_pid(self, store: Store) -> int | None:
-        with contextlib.suppress(AttributeError):
-            return int(store._db.client.pid)  # type: ignore[attr-defined]
-        return None
+        return system.embedded_server_pid(store)
 
 
 def _empty(store: Store) -> None:

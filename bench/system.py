@@ -96,6 +96,13 @@ def machine(server: dict[str, Any] | None = None) -> dict[str, Any]:
     }
 
 
+def embedded_server_pid(store: Any) -> int | None:
+    """The pid of an embedded store's redis-server; None for a store that has none (Neo4j)."""
+    with contextlib.suppress(AttributeError):
+        return int(store._db.client.pid)
+    return None
+
+
 def embedded_server_versions(store: Any) -> dict[str, Any]:
     """The embedded redis-server's and FalkorDB module's versions, asked of the running server."""
     out: dict[str, Any] = {}
